@@ -1,0 +1,27 @@
+package atelier.api;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The one entry point hosts use: list the installed strategies and run a transfer. */
+@ProviderType
+public interface StyleTransferService {
+
+    /** The strategies installed right now, sorted by id. Changes as bundles come and go. */
+    List<StrategyInfo> strategies();
+
+    /** One strategy by id. */
+    Optional<StrategyInfo> strategy(String id);
+
+    /**
+     * Runs a transfer on the calling thread.
+     *
+     * @throws TransferException with {@link TransferException.Kind#BAD_INPUT} for an unknown strategy, an unknown
+     *         parameter or a value out of range; {@code CANCELLED} when {@code cancel} fired; {@code STRATEGY_FAILED}
+     *         when the strategy threw (the message names it and its bundle).
+     */
+    TransferResult transfer(TransferRequest request, ProgressListener progress, CancellationToken cancel)
+            throws TransferException;
+}
