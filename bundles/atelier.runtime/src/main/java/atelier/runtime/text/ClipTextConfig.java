@@ -77,7 +77,7 @@ public record ClipTextConfig(int hiddenSize, int numAttentionHeads, int numHidde
     }
 
     /** Builds a config from parsed JSON. */
-    public static ClipTextConfig fromJson(JsonObject o) {
+    static ClipTextConfig fromJson(JsonObject o) {
         return new ClipTextConfig(
                 requiredInt(o, "hidden_size"),
                 requiredInt(o, "num_attention_heads"),

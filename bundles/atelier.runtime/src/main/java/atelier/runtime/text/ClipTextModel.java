@@ -35,14 +35,6 @@ import atelier.runtime.ops.Ops;
 public final class ClipTextModel implements AutoCloseable {
     private static final String PREFIX = "text_model.";
 
-    /**
-     * Output of the text encoder.
-     *
-     * @param lastHiddenState {@code [B, T, hidden]} after the final layer norm (the UNet's context)
-     * @param pooled {@code [B, hidden]}: the last hidden state at the end-of-text token
-     */
-    public record TextEncoding(NDArray lastHiddenState, NDArray pooled) { }
-
     private final ClipTextConfig config;
     private final NDManager manager;
     private final NDArray tokenEmbedding;

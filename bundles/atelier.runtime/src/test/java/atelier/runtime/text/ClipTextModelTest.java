@@ -59,7 +59,7 @@ class ClipTextModelTest {
             int modelArrays = ((BaseNDManager) root).getManagedArrays().size();
             int runArrays = ((BaseNDManager) run).getManagedArrays().size();
 
-            ClipTextModel.TextEncoding enc = model.encode(ids);
+            TextEncoding enc = model.encode(ids);
             // nothing but the two outputs stays behind; the weights' manager is untouched
             assertEquals(runArrays + 2, ((BaseNDManager) run).getManagedArrays().size());
             assertEquals(modelArrays + 2, ((BaseNDManager) root).getManagedArrays().size()); // counts sub-managers
@@ -94,7 +94,7 @@ class ClipTextModelTest {
         ClipTextConfig cfg = new ClipTextConfig(16, 2, 2, 24, "gelu", 1e-5, 8, 7, 10);
         try (NDManager root = NDManager.newBaseManager(); ClipTextModel m = ClipTextModel.random(cfg, root, 42)) {
             NDArray ids = root.create(new long[] {0, 3, 7, 9, 7, 1, 1, 1}, new Shape(1, 8));
-            ClipTextModel.TextEncoding enc = m.encode(ids);
+            TextEncoding enc = m.encode(ids);
             assertEquals(new Shape(1, 8, 16), enc.lastHiddenState().getShape());
             // pooled = position 2, the first id 7 (not position 3 where the largest id sits)
             assertTrue(maxAbsDiff(enc.pooled().get(0), enc.lastHiddenState().get("0, 2")) == 0);
