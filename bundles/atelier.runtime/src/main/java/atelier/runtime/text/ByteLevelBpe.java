@@ -16,6 +16,7 @@ final class ByteLevelBpe {
     static final String END_OF_WORD = "</w>";
     private static final int CACHE_LIMIT = 50_000;
     private static final char[] BYTE_TO_CHAR = byteAlphabet();
+    private static final int[] CHAR_TO_BYTE = inverse(BYTE_TO_CHAR);
 
     private final Map<String, Integer> ranks;
     private final Map<String, String[]> cache = new ConcurrentHashMap<>();
@@ -42,6 +43,31 @@ final class ByteLevelBpe {
             map[b] = printable ? (char) b : (char) (256 + n++);
         }
         return map;
+    }
+
+    /** Inverse of {@link #toByteChars}: characters outside the alphabet are dropped; bad UTF-8 becomes U+FFFD. */
+    static String fromByteChars(CharSequence chars) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(chars.length());
+        for (int i = 0; i < chars.length(); i++) {
+            int b = byteOf(chars.charAt(i));
+            if (b >= 0) {
+                bytes.write(b);
+            }
+        }
+        return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    private static int byteOf(char c) {
+        return c < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[c] : -1;
+    }
+
+    private static int[] inverse(char[] map) {
+        int[] inv = new int[512];
+        java.util.Arrays.fill(inv, -1);
+        for (int b = 0; b < map.length; b++) {
+            inv[map[b]] = b;
+        }
+        return inv;
     }
 
     /** The byte-level spelling of a string: one character per UTF-8 byte. */

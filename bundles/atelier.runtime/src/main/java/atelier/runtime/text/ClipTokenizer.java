@@ -42,6 +42,7 @@ public final class ClipTokenizer {
     private static final int DEFAULT_MAX_LENGTH = 77;
 
     private final Map<String, Integer> vocab;
+    private final Map<Integer, String> pieces;
     private final ByteLevelBpe bpe;
     private final int bosId;
     private final int eosId;
@@ -52,6 +53,8 @@ public final class ClipTokenizer {
     private ClipTokenizer(Map<String, Integer> vocab, ByteLevelBpe bpe, int bosId, int eosId, int padId, int unkId,
             int maxLength) {
         this.vocab = vocab;
+        this.pieces = new HashMap<>(vocab.size() * 2);
+        vocab.forEach((piece, id) -> pieces.putIfAbsent(id, piece));
         this.bpe = bpe;
         this.bosId = bosId;
         this.eosId = eosId;
@@ -152,6 +155,26 @@ public final class ClipTokenizer {
             ids[i] = vocab.getOrDefault(pieces.get(i), unkId);
         }
         return ids;
+    }
+
+    /**
+     * Text of token ids, for display: special tokens (bos, eos, pad) and unknown ids are skipped, word ends
+     * become spaces (so punctuation and digits come back spaced: {@code "it 's 3 : 4 5"}). The text is the
+     * normalised, lower-cased form the model saw.
+     */
+    public String decode(long[] ids) {
+        StringBuilder chars = new StringBuilder();
+        for (long id : ids) {
+            if (id == bosId || id == eosId || id == padId || id < 0 || id > Integer.MAX_VALUE) {
+                continue;
+            }
+            String piece = pieces.get((int) id);
+            if (piece != null) {
+                chars.append(piece);
+            }
+        }
+        String spaced = chars.toString().replace(ByteLevelBpe.END_OF_WORD, ByteLevelBpe.toByteChars(" "));
+        return ByteLevelBpe.fromByteChars(spaced).strip();
     }
 
     /** Number of ids per prompt (77 for every Stable Diffusion tokenizer). */

@@ -113,6 +113,15 @@ class ClipTokenizerTest {
     }
 
     @Test
+    void decodesIdsBackToTheNormalisedText() {
+        ClipTokenizer tok = ClipTokenizer.load(clipBpe());
+        // every pre-token ends a word in CLIP's BPE, so punctuation and digits come back spaced (as in the reference)
+        assertEquals("caf\u00e9 na\u00efve \" quoted \" \ud83d\ude00\ud83c\udfa8 it 's 3 : 4 5 pm",
+                tok.decode(tok.encode("Caf\u00e9 na\u00efve \u201cQuoted\u201d \ud83d\ude00\ud83c\udfa8 it\u2019s 3:45pm")));
+        assertEquals("", tok.decode(tok.encode("")));
+    }
+
+    @Test
     void truncatesToMaxLengthKeepingEos() {
         ClipTokenizer tok = ClipTokenizer.load(clipBpe());
         long[] ids = tok.encode("cat ".repeat(200));
