@@ -158,14 +158,18 @@ public final class ClipTokenizer {
     }
 
     /**
-     * Text of token ids, for display: special tokens (bos, eos, pad) and unknown ids are skipped, word ends
+     * Text of token ids, for display: bos and unknown ids are skipped, the text ends at the first eos (what
+     * follows is padding), word ends
      * become spaces (so punctuation and digits come back spaced: {@code "it 's 3 : 4 5"}). The text is the
      * normalised, lower-cased form the model saw.
      */
     public String decode(long[] ids) {
         StringBuilder chars = new StringBuilder();
         for (long id : ids) {
-            if (id == bosId || id == eosId || id == padId || id < 0 || id > Integer.MAX_VALUE) {
+            if (id == eosId) {
+                break;
+            }
+            if (id == bosId || id < 0 || id > Integer.MAX_VALUE) {
                 continue;
             }
             String piece = pieces.get((int) id);

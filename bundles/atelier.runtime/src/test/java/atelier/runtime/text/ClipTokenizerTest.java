@@ -144,6 +144,7 @@ class ClipTokenizerTest {
             JsonObject c = el.getAsJsonObject();
             assertArrayEquals(longs(c.getAsJsonArray("input_ids_77_pad_bang")), tok.encode(c.get("prompt").getAsString()));
         }
+        assertEquals("wow !", tok.decode(tok.encode("wow!"))); // '!' is also the pad token here
         Files.writeString(tmp.resolve("tokenizer_config.json"), "{\"pad_token\": \"<|nope|>\"}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClipTokenizer.load(tmp));
         assertTrue(e.getMessage().contains("pad_token"), e.getMessage());
