@@ -29,6 +29,17 @@ public final class DigestCache {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     private final Map<Path, Remembered> memory = new ConcurrentHashMap<>();
+    private final boolean persist;
+
+    /** A cache that keeps sidecars next to the files it hashes. */
+    public DigestCache() {
+        this(true);
+    }
+
+    /** @param persist whether to keep sidecar files (else digests are remembered in memory only) */
+    public DigestCache(boolean persist) {
+        this.persist = persist;
+    }
 
     /** One remembered digest. */
     record Remembered(long size, long mtime, String sha256) { }
@@ -40,7 +51,7 @@ public final class DigestCache {
         long mtime = Files.getLastModifiedTime(abs).toMillis();
         Remembered hit = memory.get(abs);
         if (hit == null) {
-            hit = readSidecar(abs.getParent()).get(abs.getFileName().toString());
+            hit = persist ? readSidecar(abs.getParent()).get(abs.getFileName().toString()) : null;
         }
         if (hit != null && hit.size() == size && hit.mtime() == mtime && Digests.isSha256(hit.sha256())) {
             memory.put(abs, hit);
@@ -62,6 +73,9 @@ public final class DigestCache {
 
     private void remember(Path abs, Remembered rec) {
         memory.put(abs, rec);
+        if (!persist) {
+            return;
+        }
         Path dir = abs.getParent();
         synchronized (this) {
             Map<String, Remembered> all = new TreeMap<>(readSidecar(dir));

@@ -30,7 +30,7 @@ public final class ModelStore implements ModelLocator {
     private final Path root;
     private final ModelRegistry registry;
     private final HubConfig hub;
-    private final DigestCache digests = new DigestCache();
+    private final DigestCache digests;
 
     /** The store at the configured root, with the built-in registry and the configured hub. */
     public ModelStore() {
@@ -44,6 +44,15 @@ public final class ModelStore implements ModelLocator {
 
     /** The store at {@code root} with the given registry and hub. */
     public ModelStore(Path root, ModelRegistry registry, HubConfig hub) {
+        this(root, registry, hub, new DigestCache());
+    }
+
+    /**
+     * The store at {@code root} with the given registry, hub and digest cache ({@code new DigestCache(false)}
+     * for a store that must not gain sidecar files, e.g. a shared read-only one).
+     */
+    public ModelStore(Path root, ModelRegistry registry, HubConfig hub, DigestCache digests) {
+        this.digests = Objects.requireNonNull(digests, "digests");
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         this.registry = Objects.requireNonNull(registry, "registry");
         this.hub = Objects.requireNonNull(hub, "hub");
