@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import atelier.api.spi.ModelLocator;
 
@@ -27,14 +28,17 @@ public final class ModelStore implements ModelLocator {
     private static final List<String> MAIN_WEIGHTS = List.of(
             "unet/diffusion_pytorch_model.safetensors", "transformer/diffusion_pytorch_model.safetensors");
 
+    private static final Pattern WEIGHT_FILE = Pattern.compile("(?i).+\\.(safetensors|ckpt|pt|pth|bin|gguf)");
+
     private final Path root;
     private final ModelRegistry registry;
     private final HubConfig hub;
     private final DigestCache digests;
+    private final String rootSource;
 
     /** The store at the configured root, with the built-in registry and the configured hub. */
     public ModelStore() {
-        this(defaultRoot());
+        this(defaultRoot(), ModelRegistry.builtIn(), HubConfig.fromEnvironment(), new DigestCache(), defaultRootSource());
     }
 
     /** The store at {@code root}, with the built-in registry and the configured hub. */
@@ -52,6 +56,11 @@ public final class ModelStore implements ModelLocator {
      * for a store that must not gain sidecar files, e.g. a shared read-only one).
      */
     public ModelStore(Path root, ModelRegistry registry, HubConfig hub, DigestCache digests) {
+        this(root, registry, hub, digests, "given");
+    }
+
+    private ModelStore(Path root, ModelRegistry registry, HubConfig hub, DigestCache digests, String rootSource) {
+        this.rootSource = rootSource;
         this.digests = Objects.requireNonNull(digests, "digests");
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -70,8 +79,12 @@ public final class ModelStore implements ModelLocator {
         return Path.of(System.getProperty("user.home"), ".atelier", "models");
     }
 
-    /** Where the root came from, for messages. */
-    public static String rootSource() {
+    /** Where the root came from, for messages: a property, the environment, the default, or "given". */
+    public String rootSource() {
+        return rootSource;
+    }
+
+    private static String defaultRootSource() {
         String p = System.getProperty(PROPERTY);
         if (p != null && !p.isBlank()) {
             return "system property " + PROPERTY;
@@ -219,7 +232,9 @@ public final class ModelStore implements ModelLocator {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (n.startsWith(".") || registry.entries().stream().anyMatch(e -> e.folder().equals(n))) {
+                boolean modelLike = Files.isDirectory(p) || WEIGHT_FILE.matcher(n).matches();
+                if (n.startsWith(".") || !modelLike
+                        || registry.entries().stream().anyMatch(e -> e.folder().equals(n))) {
                     continue;
                 }
                 out.add(n);
@@ -238,8 +253,12 @@ public final class ModelStore implements ModelLocator {
         sb.append("Fetch from ").append(hub.repoPage(entry.repo())).append(" (revision ").append(entry.revision())
                 .append("):\n");
         for (ModelFile f : files) {
+            Path target = target(entry, f);
             sb.append("  ").append(hub.fileUri(entry.repo(), entry.revision(), f.hubPath(variant)))
-                    .append("\n    save as ").append(target(entry, f));
+                    .append("\n    save as ").append(target);
+            if (Files.exists(target.resolveSibling(target.getFileName() + ".part"))) {
+                sb.append("  (a partial download is there: pull resumes it)");
+            }
             f.knownSha256().filter(h -> f.hubPath(variant).equals(f.path()))
                     .ifPresent(h -> sb.append("\n    SHA-256 ").append(h));
             sb.append('\n');
@@ -254,7 +273,7 @@ public final class ModelStore implements ModelLocator {
         StringBuilder sb = new StringBuilder();
         sb.append("model '").append(e.name()).append("' (").append(e.description()).append(") is ")
                 .append(st.present().isEmpty() ? "not" : "not completely").append(" in the model store ")
-                .append(root).append(" (").append(rootSource()).append("); missing ").append(st.missing().size())
+                .append(root).append(" (").append(rootSource).append("); missing ").append(st.missing().size())
                 .append(" of ").append(e.files().size()).append(" files.\n");
         if (!e.supported()) {
             sb.append("Note: ").append(e.note() == null ? "the runtime does not support this model yet" : e.note())
