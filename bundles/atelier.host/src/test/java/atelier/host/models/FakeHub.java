@@ -37,6 +37,7 @@ final class FakeHub implements AutoCloseable {
     private final Map<String, Hosted> files = new ConcurrentHashMap<>();
     private final Map<String, Hosted> bySha = new ConcurrentHashMap<>();
     private final Map<String, Long> cutOnce = new ConcurrentHashMap<>();
+    private final Map<String, Long> stallOnce = new ConcurrentHashMap<>();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private volatile int forcedStatus = 0;
     private volatile boolean ignoreRange;
@@ -80,6 +81,11 @@ final class FakeHub implements AutoCloseable {
     /** The next download of {@code path} breaks off after {@code bytes} bytes (the connection is dropped). */
     void cutOnce(String path, long bytes) {
         cutOnce.put(sha256(files.get(path).served), bytes);
+    }
+
+    /** The next download of {@code path} stops sending after {@code bytes} bytes and holds the connection open. */
+    void stallOnce(String path, long bytes) {
+        stallOnce.put(sha256(files.get(path).served), bytes);
     }
 
     /** Every request answers with this status (0: normal). */
@@ -146,6 +152,18 @@ final class FakeHub implements AutoCloseable {
                         ex.sendResponseHeaders(416, -1);
                         return;
                     }
+                }
+                Long stall = stallOnce.remove(sha);
+                if (stall != null) {
+                    ex.sendResponseHeaders(200, h.served.length);
+                    ex.getResponseBody().write(h.served, 0, stall.intValue());
+                    ex.getResponseBody().flush();
+                    try {
+                        Thread.sleep(20_000); // until the client gives up (or the server stops)
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IOException("fake hub: stalled on purpose");
                 }
                 Long cut = cutOnce.remove(sha);
                 send(ex, h.served, from, method.equals("HEAD"), cut == null ? -1 : cut);

@@ -261,6 +261,35 @@ class ModelDownloaderTest {
     }
 
     @Test
+    void aStalledTransferCountsAsInterruptedAndResumesNextTime() throws IOException {
+        ModelStore store = model.store(root, hub.base());
+        hub.stallOnce(TinyModel.UNET, 800_000);
+        ModelDownloader.Options quick = new ModelDownloader.Options(
+                Duration.ofSeconds(5), Duration.ofSeconds(1), 0, Duration.ZERO);
+        ModelStoreException e = assertThrows(ModelStoreException.class, () -> new ModelDownloader(store, quick)
+                .pull("tiny", null, ProgressSink.NONE, new CancellationToken()));
+        assertEquals(ModelStoreException.Kind.INTERRUPTED, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("no data for 1 s"), e.getMessage());
+        new ModelDownloader(store, quick).pull("tiny", null, ProgressSink.NONE, new CancellationToken());
+        assertArrayEquals(model.unet, Files.readAllBytes(root.resolve("tiny").resolve(TinyModel.UNET)));
+        assertTrue(hub.seen().stream().anyMatch(s -> "bytes=800000-".equals(s.range())), hub.seen().toString());
+    }
+
+    @Test
+    void aVariantTheHubLacksFallsBackToTheDefaultForm() throws IOException {
+        ModelEntry entry = new ModelEntry("tiny", "a tiny fake model", TinyModel.REPO, "main", "tiny", "diffusers",
+                true, null, List.of(new ModelFile("unet/config.json", null, -1, false,
+                        java.util.Map.of("fp16", "unet/config.fp16.json"))));
+        ModelStore store = TinyModel.store(root, hub.base(), entry);
+        Recorder rec = new Recorder();
+        ModelDownloader.PullResult r = new ModelDownloader(store, NO_RETRY)
+                .pull("tiny", "fp16", rec, new CancellationToken());
+        assertEquals(null, r.files().get(0).variant());
+        assertArrayEquals(model.unetConfig, Files.readAllBytes(root.resolve("tiny/unet/config.json")));
+        assertTrue(rec.messages.stream().anyMatch(m -> m.contains("has no fp16 form")), rec.messages.toString());
+    }
+
+    @Test
     void gatedRepositoryAnswersExplainTheToken() throws IOException {
         hub.forceStatus(401);
         ModelStore store = model.store(root, hub.base());
