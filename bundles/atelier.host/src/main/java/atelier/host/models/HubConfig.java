@@ -43,13 +43,19 @@ public final class HubConfig {
     /** The hub configured by system property, environment, or the default. */
     public static HubConfig fromEnvironment() {
         String b = System.getProperty(PROPERTY);
+        String from = "system property " + PROPERTY;
         if (b == null || b.isBlank()) {
             b = System.getenv(ENV);
+            from = ENV;
         }
         if (b == null || b.isBlank()) {
             b = DEFAULT_BASE;
         }
-        return new HubConfig(b, System.getenv(TOKEN_ENV));
+        try {
+            return new HubConfig(b, System.getenv(TOKEN_ENV));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(from + ": " + e.getMessage(), e);
+        }
     }
 
     /** The base URL without a trailing slash. */

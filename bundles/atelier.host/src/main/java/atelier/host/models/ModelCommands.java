@@ -96,6 +96,9 @@ public final class ModelCommands {
         } catch (ModelStoreException ex) {
             out.error("error: " + ex.getMessage());
             return exitCode(ex);
+        } catch (RuntimeException ex) {
+            out.error("error: pull of " + name + " failed: " + ex);
+            return FAILED;
         }
     }
 
