@@ -24,7 +24,6 @@ import atelier.runtime.nn.Release;
 import atelier.runtime.nn.TimestepEmbedding;
 import atelier.runtime.nn.Timesteps;
 import atelier.runtime.nn.Weights;
-import atelier.runtime.ops.Ops;
 
 /**
  * diffusers {@code UNet2DConditionModel} for Stable Diffusion 1.x/2.x, in Java over DJL, loaded by diffusers key
@@ -215,7 +214,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
             Release.ifOwned(x, call);
             x = y;
         }
-        NDArray y = convOut.forward(Ops.silu(normOut.forward(x)));
+        NDArray y = convOut.forward(normOut.forwardSilu(x));
         return hooks.feature("conv_out", y);
     }
 
