@@ -137,6 +137,14 @@ public final class UNet2DConditionModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Builds the network from any weight view (e.g. {@link Weights#random(NDManager, long, java.util.function.BiConsumer)}
+     * to list the tensors an architecture expects). The model owns the view's manager and closes it.
+     */
+    public static UNet2DConditionModel create(UNetConfig config, Weights weights) {
+        return new UNet2DConditionModel(config, weights);
+    }
+
     public UNetConfig config() { return config; }
 
     /** Every hook point: attention module paths and feature paths, in forward order. */
