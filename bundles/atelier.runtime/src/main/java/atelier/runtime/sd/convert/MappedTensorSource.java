@@ -41,9 +41,10 @@ public final class MappedTensorSource implements TensorSource {
         if (keys == null) {
             Set<String> out = new LinkedHashSet<>();
             for (String k : base.keys()) {
-                String t = mapping.toTarget(k);
-                if (t != null && k.equals(mapping.toSource(t))) {
-                    out.add(t);
+                for (String t : mapping.toTargets(k)) {
+                    if (k.equals(mapping.toSource(t))) {
+                        out.add(t);
+                    }
                 }
             }
             keys = Collections.unmodifiableSet(out);
@@ -68,13 +69,35 @@ public final class MappedTensorSource implements TensorSource {
                     + description);
         }
         TensorInfo i = base.info(s);
-        return new TensorInfo(key, i.dtype(), mapping.targetShape(key, i.shape()), i.offset(), i.length());
+        int[] block = mapping.rowBlock(key);
+        if (block == null) {
+            return new TensorInfo(key, i.dtype(), mapping.targetShape(key, i.shape()), i.offset(), i.length());
+        }
+        long[] shape = i.shape();
+        if (shape.length == 0 || shape[0] % block[1] != 0) {
+            throw new IllegalArgumentException("tensor '" + s + "' of shape " + Arrays.toString(shape)
+                    + " cannot be split into " + block[1] + " blocks of rows for '" + key + "' in " + description);
+        }
+        long rows = shape[0] / block[1];
+        long bytesPerRow = i.length() / shape[0];
+        shape[0] = rows;
+        return new TensorInfo(key, i.dtype(), mapping.targetShape(key, shape),
+                i.offset() + block[0] * rows * bytesPerRow, rows * bytesPerRow);
     }
 
     @Override
     public NDArray load(String key, NDManager manager) {
         TensorInfo target = info(key);
         NDArray a = base.load(mapping.toSource(key), manager);
+        int[] block = mapping.rowBlock(key);
+        if (block != null) {
+            long rows = a.getShape().get(0) / block[1];
+            NDArray whole = a;
+            NDArray view = whole.get((block[0] * rows) + ":" + ((block[0] + 1) * rows));
+            a = view.duplicate();
+            view.close();
+            whole.close();
+        }
         long[] want = target.shape();
         if (!Arrays.equals(a.getShape().getShape(), want)) {
             a = a.reshape(new Shape(want));

@@ -81,6 +81,24 @@ class LdmMappingTest {
                 new LdmClipMapping(false).toSource("text_model.embeddings.position_embedding.weight"));
     }
 
+    @Test
+    void openClipNamesAndFusedProjections() {
+        LdmOpenClipMapping m = new LdmOpenClipMapping();
+        String p = "cond_stage_model.model.";
+        assertEquals(p + "transformer.resblocks.22.attn.in_proj_weight",
+                m.toSource("text_model.encoder.layers.22.self_attn.k_proj.weight"));
+        assertEquals(1, m.rowBlock("text_model.encoder.layers.22.self_attn.k_proj.weight")[0]);
+        assertEquals(2, m.rowBlock("text_model.encoder.layers.0.self_attn.v_proj.bias")[0]);
+        assertNull(m.rowBlock("text_model.encoder.layers.0.self_attn.out_proj.bias"));
+        assertEquals(3, m.toTargets(p + "transformer.resblocks.3.attn.in_proj_bias").size());
+        assertEquals("text_model.encoder.layers.3.mlp.fc2.weight", m.toTarget(p + "transformer.resblocks.3.mlp.c_proj.weight"));
+        assertEquals("text_model.encoder.layers.3.layer_norm1.bias", m.toTarget(p + "transformer.resblocks.3.ln_1.bias"));
+        assertEquals(p + "positional_embedding", m.toSource("text_model.embeddings.position_embedding.weight"));
+        assertEquals(p + "ln_final.weight", m.toSource("text_model.final_layer_norm.weight"));
+        assertNull(m.toTarget(p + "text_projection"));
+        assertNull(m.toTarget(p + "logit_scale"));
+    }
+
     /** Every tensor of the tiny model maps to a distinct LDM key and back. */
     @Test
     void tinyModelRoundTrips() throws Exception {
