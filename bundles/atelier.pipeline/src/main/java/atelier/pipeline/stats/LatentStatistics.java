@@ -19,14 +19,14 @@ public final class LatentStatistics {
     /** Per-channel mean over H×W, shape {@code [1, C, 1, 1]}. */
     public static NDArray channelMean(NDArray latent) {
         check(latent, "latent");
-        return latent.mean(new int[] {2, 3}, true);
+        return spatialMean(latent);
     }
 
     /** Per-channel standard deviation over H×W (population, plus {@code eps} on the variance), {@code [1,C,1,1]}. */
     public static NDArray channelStd(NDArray latent, double eps) {
         check(latent, "latent");
         NDArray centred = latent.sub(channelMean(latent));
-        return centred.square().mean(new int[] {2, 3}, true).add((float) eps).sqrt();
+        return spatialMean(centred.square()).add((float) eps).sqrt();
     }
 
     /** AdaIN: {@code (x − μ_c)/σ_c · σ_s + μ_s} per channel. */
@@ -90,6 +90,12 @@ public final class LatentStatistics {
             }
         }
         return r;
+    }
+
+    /** Mean over H×W of {@code [1, C, H, W]} as {@code [1, C, 1, 1]} (the engine reduces one axis at a time). */
+    private static NDArray spatialMean(NDArray x) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), -1).mean(new int[] {2}, true).reshape(s.get(0), s.get(1), 1, 1);
     }
 
     static double[][] multiply(double[][] a, double[][] b) {
