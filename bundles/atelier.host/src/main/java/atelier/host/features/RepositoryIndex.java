@@ -79,10 +79,13 @@ public final class RepositoryIndex {
             String url = null;
             String sha = null;
             long size = -1;
+            boolean contentSeen = false;   // a resource may list several contents; the first one is the jar
             NodeList caps = resource.getElementsByTagNameNS("*", "capability");
             for (int c = 0; c < caps.getLength(); c++) {
                 Element cap = (Element) caps.item(c);
                 String ns = cap.getAttribute("namespace");
+                boolean firstContent = "osgi.content".equals(ns) && !contentSeen;
+                if ("osgi.content".equals(ns)) contentSeen = true;
                 NodeList attrs = cap.getElementsByTagNameNS("*", "attribute");
                 for (int a = 0; a < attrs.getLength(); a++) {
                     Element attr = (Element) attrs.item(a);
@@ -92,7 +95,7 @@ public final class RepositoryIndex {
                         if ("osgi.identity".equals(name)) bsn = value;
                         else if ("version".equals(name)) version = value;
                         else if ("type".equals(name)) type = value;
-                    } else if ("osgi.content".equals(ns) && url == null) {
+                    } else if (firstContent) {
                         if ("osgi.content".equals(name)) sha = value.toLowerCase(Locale.ROOT);
                         else if ("url".equals(name)) url = value;
                         else if ("size".equals(name)) size = parseSize(value, index);
