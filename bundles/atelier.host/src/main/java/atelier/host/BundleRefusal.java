@@ -11,7 +11,7 @@ public record BundleRefusal(String location, String symbolicName, String reason)
 
     /** A one-line message naming the bundle, for logs and the command line. */
     public String message() {
-        return "Refused bundle " + symbolicName + " (" + location + "): it embeds DJL or libtorch (" + reason
-                + "). DJL is provided by the host; import ai.djl.* instead of embedding it.";
+        return "Refused bundle " + symbolicName + " (" + location + "): it " + reason
+                + ". DJL and libtorch are provided by the host; import ai.djl.* instead of embedding them.";
     }
 }

@@ -75,12 +75,19 @@ final class Itest {
 
     /** A minimal bundle with the given extra entries (name to content). */
     static Path bundle(Path target, String symbolicName, String version, Map<String, byte[]> entries) throws IOException {
+        return bundle(target, symbolicName, version, Map.of(), entries);
+    }
+
+    /** A minimal bundle with extra manifest headers and entries (name to content). */
+    static Path bundle(Path target, String symbolicName, String version, Map<String, String> headers,
+            Map<String, byte[]> entries) throws IOException {
         Manifest mf = new Manifest();
         Attributes a = mf.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         a.putValue("Bundle-ManifestVersion", "2");
         a.putValue("Bundle-SymbolicName", symbolicName);
         a.putValue("Bundle-Version", version);
+        headers.forEach(a::putValue);
         try (OutputStream os = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(os, mf)) {
             for (var e : entries.entrySet()) {
                 out.putNextEntry(new JarEntry(e.getKey()));

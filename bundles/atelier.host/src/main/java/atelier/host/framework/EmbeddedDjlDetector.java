@@ -28,11 +28,12 @@ public final class EmbeddedDjlDetector {
     /** Why an entry name is forbidden, or empty when it is fine. */
     public static Optional<String> offending(String entryName) {
         String name = entryName.startsWith("/") ? entryName.substring(1) : entryName;
+        if (name.isEmpty() || name.endsWith("/")) return Optional.empty();   // folders alone load nothing
         String lower = name.toLowerCase(Locale.ROOT);
         String file = lower.substring(lower.lastIndexOf('/') + 1);
-        if (lower.startsWith("ai/djl/") && !lower.equals("ai/djl/")) return Optional.of("contains DJL classes (" + name + ")");
+        if (lower.startsWith("ai/djl/")) return Optional.of("contains DJL classes (" + name + ")");
         if (lower.contains("/ai/djl/") && lower.endsWith(".class")) return Optional.of("contains DJL classes (" + name + ")");
-        if (lower.startsWith("native/lib/") && !lower.equals("native/lib/")) {
+        if (lower.startsWith("native/lib/")) {
             return Optional.of("contains DJL native libraries (" + name + ")");
         }
         if (lower.startsWith("jnilib/") && file.contains("djl_torch")) return Optional.of("contains the DJL JNI library (" + name + ")");
