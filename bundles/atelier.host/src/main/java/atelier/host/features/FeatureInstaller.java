@@ -43,6 +43,7 @@ public final class FeatureInstaller {
     private final Path repository;
     private final InstalledFeatures record;
     private final Map<String, Set<Long>> bundlesByFeature = new LinkedHashMap<>();
+    private final Set<String> declined = new LinkedHashSet<>();
 
     /**
      * @param context       the framework's system bundle context
@@ -130,7 +131,8 @@ public final class FeatureInstaller {
             throw e;
         }
         bundlesByFeature.put(name, ids);
-        record.write(installed());
+        declined.remove(name);
+        record.write(installed(), declined);
         LOG.info("Installed feature {} ({} bundles, {} new)", name, ids.size(), added.size());
     }
 
@@ -164,7 +166,8 @@ public final class FeatureInstaller {
             }
         }
         bundlesByFeature.remove(name);
-        record.write(installed());
+        declined.add(name);
+        record.write(installed(), declined);
         refresh(removed);
         if (!problems.isEmpty()) {
             throw new FeatureException("feature '" + name + "' uninstalled, but some bundles failed: " + problems);
@@ -173,13 +176,18 @@ public final class FeatureInstaller {
     }
 
     /**
-     * Installs the recorded features and then {@code initial} ones not installed yet (the host calls this on start).
+     * Installs the recorded features and then the {@code initial} ones not installed yet, except those the user
+     * uninstalled (the host calls this on start; its framework storage starts empty every time).
      *
      * @return problems, one message per feature that failed; empty when all installed
      */
     public synchronized List<String> restore(List<String> initial) throws FeatureException {
-        LinkedHashSet<String> wanted = new LinkedHashSet<>(record.read());
-        wanted.addAll(initial);
+        InstalledFeatures.Content content = record.read();
+        declined.addAll(content.declined());
+        LinkedHashSet<String> wanted = new LinkedHashSet<>(content.installed());
+        for (String name : initial) {
+            if (!declined.contains(name)) wanted.add(name);
+        }
         List<String> problems = new ArrayList<>();
         for (String name : wanted) {
             try {
