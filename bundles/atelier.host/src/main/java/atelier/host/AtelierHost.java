@@ -114,7 +114,7 @@ public final class AtelierHost implements AutoCloseable {
         props.putAll(config.frameworkProperties());
 
         Framework framework = new Felix(props);
-        BundleGuard guard = new BundleGuard();
+        BundleGuard guard = new BundleGuard(config.refusalListener());
         try {
             framework.init();
             guard.attach(framework.getBundleContext());

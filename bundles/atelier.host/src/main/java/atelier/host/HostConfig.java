@@ -37,6 +37,7 @@ public final class HostConfig {
     private final long pollMillis;
     private final boolean preloadEngine;
     private final Map<String, String> frameworkProperties;
+    private final java.util.function.Consumer<BundleRefusal> refusalListener;
 
     private HostConfig(Builder b) {
         this.home = b.home != null ? b.home : defaultHome();
@@ -49,6 +50,7 @@ public final class HostConfig {
         this.pollMillis = b.pollMillis;
         this.preloadEngine = b.preloadEngine;
         this.frameworkProperties = Map.copyOf(b.frameworkProperties);
+        this.refusalListener = b.refusalListener;
     }
 
     /** A builder with the defaults above. */
@@ -85,6 +87,9 @@ public final class HostConfig {
 
     /** Extra framework properties, applied last. */
     public Map<String, String> frameworkProperties() { return frameworkProperties; }
+
+    /** Called (on the installing thread) for every bundle refused because it embeds DJL; never null. */
+    public java.util.function.Consumer<BundleRefusal> refusalListener() { return refusalListener; }
 
     /** File recording the installed features, one name a line. */
     public Path installedFeaturesFile() { return home.resolve("features.installed"); }
@@ -124,6 +129,7 @@ public final class HostConfig {
         private long pollMillis = 1000;
         private boolean preloadEngine = true;
         private final Map<String, String> frameworkProperties = new LinkedHashMap<>();
+        private java.util.function.Consumer<BundleRefusal> refusalListener = r -> { };
 
         private Builder() {}
 
@@ -161,6 +167,12 @@ public final class HostConfig {
         /** Adds a framework property (applied after the host's own, so it can override them). */
         public Builder frameworkProperty(String key, String value) {
             frameworkProperties.put(key, value);
+            return this;
+        }
+
+        /** Tells a host (e.g. the CLI) about each refused bundle as it happens; refusals are logged either way. */
+        public Builder onRefusal(java.util.function.Consumer<BundleRefusal> listener) {
+            this.refusalListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -105,6 +105,14 @@ class FeatureVerificationTest {
     }
 
     @Test
+    void aMissingRepositoryNamesTheSettingToFix() {
+        FeatureInstaller installer = new FeatureInstaller(host.context(), work.resolve("nowhere"), work.resolve("n.installed"));
+        assertEquals(List.of(), installer.available());
+        FeatureException e = assertThrows(FeatureException.class, () -> installer.install("core"));
+        assertTrue(e.getMessage().contains("nowhere") && e.getMessage().contains("atelier.features"), e.getMessage());
+    }
+
+    @Test
     void serviceWithoutCoreFailsClearly() {
         HostException e = assertThrows(HostException.class, () -> host.service());
         assertTrue(e.getMessage().contains("StyleTransferService") && e.getMessage().contains("'core' feature"), e.getMessage());

@@ -30,11 +30,12 @@ class GuardTest {
     @TempDir
     static Path work;
     static AtelierHost host;
+    static final List<BundleRefusal> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         host = AtelierHost.start(HostConfig.builder().home(home).featureRepository(Itest.featureRepository())
-                .initialFeatures("core").pollMillis(200).build());
+                .initialFeatures("core").pollMillis(200).onRefusal(heard::add).build());
     }
 
     @AfterAll
@@ -77,6 +78,7 @@ class GuardTest {
         BundleRefusal refusal = refusalOf("test.embeds.djl.direct");
         assertTrue(refusal.message().contains("test.embeds.djl.direct") && refusal.message().contains("ai/djl/engine/Engine.class"),
                 refusal.message());
+        assertTrue(heard.contains(refusal), "the host's refusal listener was told: " + heard);
     }
 
     @Test

@@ -204,6 +204,11 @@ public final class FeatureInstaller {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             throw new FeatureException("bad feature name '" + name + "': use letters, digits, '.', '_' or '-'");
         }
+        if (!Files.isDirectory(repository)) {
+            throw new FeatureException("cannot install feature '" + name + "': the feature repository " + repository
+                    + " does not exist; point the system property atelier.features or env ATELIER_FEATURES at the folder"
+                    + " holding one <name>/ folder per feature");
+        }
         Path folder = repository.resolve(name);
         if (!Files.isRegularFile(folder.resolve(name + ".bndrun"))) {
             throw new FeatureException("unknown feature '" + name + "' in " + repository + "; available: " + available());

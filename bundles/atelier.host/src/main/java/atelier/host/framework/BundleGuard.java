@@ -37,11 +37,22 @@ public final class BundleGuard implements SynchronousBundleListener, ResolverHoo
 
     private final Map<Long, BundleRefusal> refused = new ConcurrentHashMap<>();
     private final List<BundleRefusal> history = new CopyOnWriteArrayList<>();
+    private final java.util.function.Consumer<BundleRefusal> listener;
     private final ExecutorService uninstaller = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "atelier-bundle-guard");
         t.setDaemon(true);
         return t;
     });
+
+    /** A guard that only logs refusals. */
+    public BundleGuard() {
+        this(r -> { });
+    }
+
+    /** A guard that also tells {@code listener} about each refusal (exceptions it throws are logged and ignored). */
+    public BundleGuard(java.util.function.Consumer<BundleRefusal> listener) {
+        this.listener = listener;
+    }
 
     /** Starts guarding a framework; call between {@code init()} and {@code start()}. */
     public void attach(BundleContext systemContext) {
@@ -90,6 +101,11 @@ public final class BundleGuard implements SynchronousBundleListener, ResolverHoo
         refused.put(bundle.getBundleId(), refusal);
         history.add(refusal);
         LOG.error(refusal.message());
+        try {
+            listener.accept(refusal);
+        } catch (RuntimeException e) {
+            LOG.warn("Refusal listener failed: {}", e.toString());
+        }
         uninstaller.submit(() -> uninstall(bundle));
     }
 
