@@ -57,21 +57,30 @@ public final class ProvenanceInfo {
                 mergedParameters(settings, params), result.seed(), settings.model());
         sb.append("macro: run(\"").append(StyleTransfer_.COMMAND).append("\", \"")
                 .append(escapeMacroString(used.toMacroOptions())).append("\");\n");
-        sb.append("cli: ").append(commandLine(contentPath, stylePath != null ? stylePath : settings.style(), used))
-                .append('\n');
+        sb.append("cli: ").append(commandLine(contentPath, stylePath != null ? stylePath : settings.style(), used,
+                fileBase(contentTitle) + "-" + result.strategyId() + ".png")).append('\n');
         return sb.toString();
     }
 
-    /** {@code atelier transfer <content> <style> --strategy id --set k=v … --seed n [--model m]}. */
-    public static String commandLine(String contentPath, String stylePath, TransferSettings s) {
-        StringBuilder sb = new StringBuilder("atelier transfer ");
-        sb.append(shellQuote(contentPath == null ? "<content image file>" : contentPath)).append(' ');
-        sb.append(shellQuote(stylePath)).append(" --strategy ").append(shellQuote(s.strategyId()));
+    /**
+     * The {@code atelier} command line that repeats a run: {@code atelier transfer --content C --style S
+     * --strategy ID --set k=v … --seed N [--model M] --out O}.
+     *
+     * @param contentPath the content file, or null for an unsaved image (a placeholder is written)
+     * @param stylePath   the style file (or the open image's title when it was never saved)
+     * @param outName     file name suggested for {@code --out}
+     */
+    public static String commandLine(String contentPath, String stylePath, TransferSettings s, String outName) {
+        StringBuilder sb = new StringBuilder("atelier transfer");
+        sb.append(" --content ").append(shellQuote(contentPath == null ? "<content image file>" : contentPath));
+        sb.append(" --style ").append(shellQuote(stylePath));
+        sb.append(" --strategy ").append(shellQuote(s.strategyId()));
         s.parameters().forEach((k, v) -> sb.append(" --set ").append(shellQuote(k + "=" + v)));
         sb.append(" --seed ").append(s.seed());
         if (!s.model().isEmpty()) {
             sb.append(" --model ").append(shellQuote(s.model()));
         }
+        sb.append(" --out ").append(shellQuote(outName));
         return sb.toString();
     }
 
@@ -79,6 +88,12 @@ public final class ProvenanceInfo {
         Map<String, String> out = new java.util.LinkedHashMap<>(settings.parameters());
         out.putAll(used);
         return out;
+    }
+
+    private static String fileBase(String title) {
+        int dot = title.lastIndexOf('.');
+        String base = dot > 0 ? title.substring(0, dot) : title;
+        return base.replaceAll("[^A-Za-z0-9._-]+", "_");
     }
 
     static String shellQuote(String s) {
