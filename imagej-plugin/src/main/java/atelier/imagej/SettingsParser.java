@@ -137,8 +137,6 @@ public final class SettingsParser {
                         + spec.defaultValue() + ")";
             case BOOLEAN:
                 return " (" + spec.label() + ": true or false)";
-            case CHOICE:
-                return " (" + spec.label() + ")";
             default:
                 return "";
         }
