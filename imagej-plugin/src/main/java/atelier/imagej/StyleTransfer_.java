@@ -1,5 +1,7 @@
 package atelier.imagej;
 
+import java.awt.GraphicsEnvironment;
+
 import atelier.api.StyleTransferService;
 import atelier.api.TransferException;
 import ij.IJ;
@@ -29,7 +31,7 @@ public class StyleTransfer_ implements PlugIn {
         boolean macro = options != null;
         ImagePlus content = WindowManager.getCurrentImage();
         if (content == null) {
-            fail("there is no image open to stylise: open the content image first", macro);
+            fail("there is no image open to stylise: open the content image first");
             return;
         }
         StyleTransferService service;
@@ -39,6 +41,9 @@ public class StyleTransfer_ implements PlugIn {
             service = AtelierSession.service();
             if (macro) {
                 settings = SettingsParser.parse(options, service.strategies());
+            } else if (GraphicsEnvironment.isHeadless()) {
+                throw new IllegalArgumentException("no dialog can be shown headless: give the options, e.g. "
+                        + "run(\"" + COMMAND + "\", \"style=[path/to/style.png] strategy=latent-stats\")");
             } else {
                 settings = SettingsDialog.show(content, service.strategies());
                 if (settings == null) {
@@ -50,7 +55,7 @@ public class StyleTransfer_ implements PlugIn {
                 }
             }
         } catch (TransferException | IllegalArgumentException e) {
-            fail(e.getMessage(), macro);
+            fail(e.getMessage());
             return;
         }
         ImageJProgress progress = new ImageJProgress(settings.strategyId());
@@ -63,23 +68,23 @@ public class StyleTransfer_ implements PlugIn {
             progress.finish("");
             if (e.kind() == TransferException.Kind.CANCELLED) {
                 IJ.showStatus("Atelier: cancelled");
-                if (macro) {
-                    fail("cancelled", true);
+                if (Interpreter.getInstance() != null) {
+                    fail("cancelled"); // stops the macro, e.g. a batch over a folder
                 }
                 return;
             }
-            fail(e.getMessage(), macro);
+            fail(e.getMessage());
         } catch (IllegalArgumentException e) {
             progress.finish("");
-            fail(e.getMessage(), macro);
+            fail(e.getMessage());
         }
     }
 
-    /** Reports a problem: a macro error (stops the macro) when run from a macro, else an error dialog. */
-    private static void fail(String message, boolean macro) {
+    /** Reports a problem: a macro error (stops the macro) when a macro runs, else an error dialog. */
+    private static void fail(String message) {
         String text = TITLE + ": " + message;
         Interpreter interp = Interpreter.getInstance();
-        if (macro && interp != null) {
+        if (interp != null) {
             interp.abort(text);
         } else {
             IJ.error(TITLE, message);

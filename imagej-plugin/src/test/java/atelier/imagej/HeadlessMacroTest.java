@@ -121,6 +121,14 @@ class HeadlessMacroTest {
         assertEquals(null, System.getProperty("atelier.test.after"), "the macro went on after a bad value");
     }
 
+    @Test
+    void withoutOptionsHeadlessItAsksForThemInsteadOfHanging() throws Exception {
+        System.clearProperty("atelier.test.after");
+        ij1.runMacro("newImage('c', '8-bit ramp', 40, 30, 1); run('Style Transfer...');"
+                + "call('java.lang.System.setProperty', 'atelier.test.after', 'ran on');", "");
+        assertEquals(null, System.getProperty("atelier.test.after"), "the macro went on without options");
+    }
+
     /** A jar named with an underscore holding the plugin's classes and plugins.config, as Fiji installs it. */
     static Path pluginJar(Path dir) throws IOException, URISyntaxException {
         URL config = HeadlessMacroTest.class.getClassLoader().getResource("plugins.config");
