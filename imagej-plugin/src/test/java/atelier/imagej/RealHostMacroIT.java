@@ -3,6 +3,7 @@ package atelier.imagej;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.DirectoryStream;
@@ -30,7 +31,8 @@ class RealHostMacroIT {
     @BeforeAll
     static void startPatchedImageJ() throws Exception {
         String features = System.getProperty("atelier.features");
-        assertNotNull(features, "the build passes -Datelier.features");
+        // set by the real-host execution (integration-test phase); absent when -Dtest picks this class earlier
+        assumeTrue(features != null, "no -Datelier.features: runs in the integration-test phase only");
         assertTrue(Files.isDirectory(Paths.get(features, "latent-stats")), "features not built in " + features);
         if (System.getenv("ATELIER_MODELS") == null && System.getProperty("atelier.models") == null) {
             System.setProperty("atelier.models", HeadlessMacroTest.shared("models/README.md").getParent().toString());
