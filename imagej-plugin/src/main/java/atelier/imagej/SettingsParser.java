@@ -25,12 +25,8 @@ public final class SettingsParser {
      * @throws IllegalArgumentException naming what is wrong and what is allowed
      */
     public static TransferSettings parse(String options, List<StrategyInfo> strategies) {
-        MacroOptions opts = MacroOptions.parse(options);
+        MacroOptions opts = checkSyntax(options);
         String style = opts.get(CommandKeys.STYLE);
-        if (style == null || style.isBlank()) {
-            throw new IllegalArgumentException("style=[...] is required: the title of an open image or the path of "
-                    + "an image file");
-        }
         StrategyInfo strategy = chooseStrategy(opts.get(CommandKeys.STRATEGY), strategies);
         long seed = parseSeed(opts.get(CommandKeys.SEED));
         String model = Optional.ofNullable(opts.get(CommandKeys.MODEL)).orElse("");
@@ -48,6 +44,22 @@ public final class SettingsParser {
             }
         }
         return new TransferSettings(style.trim(), strategy.id(), canonical(specs, raw), seed, model.trim());
+    }
+
+    /**
+     * The checks that need no strategy list (so they can run before the host starts): the options parse and
+     * name a style.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static MacroOptions checkSyntax(String options) {
+        MacroOptions opts = MacroOptions.parse(options);
+        String style = opts.get(CommandKeys.STYLE);
+        if (style == null || style.isBlank()) {
+            throw new IllegalArgumentException("style=[...] is required: the title of an open image or the path of "
+                    + "an image file");
+        }
+        return opts;
     }
 
     /**

@@ -37,6 +37,9 @@ public class StyleTransfer_ implements PlugIn {
         StyleTransferService service;
         TransferSettings settings;
         try {
+            if (macro) {
+                SettingsParser.checkSyntax(options); // before the host starts, which takes seconds
+            }
             IJ.showStatus("Atelier: starting…");
             service = AtelierSession.service();
             if (macro) {
