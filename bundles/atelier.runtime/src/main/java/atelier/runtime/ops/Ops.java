@@ -46,7 +46,13 @@ public final class Ops {
         long[] affine = new long[s.dimension()];
         java.util.Arrays.fill(affine, 1);
         affine[1] = c;
-        return normed.reshape(s).muli(weight.reshape(affine)).addi(bias.reshape(affine));
+        return normed.reshape(s).muli(viewIn(weight.reshape(affine), m)).addi(viewIn(bias.reshape(affine), m));
+    }
+
+    /** A view of a weight, moved into the caller's manager so that it is freed with the call, not the model. */
+    private static NDArray viewIn(NDArray view, NDManager m) {
+        view.attach(m);
+        return view;
     }
 
     /** Layer norm over the last dimension. */
