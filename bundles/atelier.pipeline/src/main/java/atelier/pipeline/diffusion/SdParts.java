@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import atelier.api.FloatImage;
+import atelier.pipeline.images.PadMode;
+import atelier.pipeline.images.Padding;
 import atelier.runtime.text.ClipTextModel;
 import atelier.runtime.text.ClipTokenizer;
 import atelier.runtime.unet.UNet2DConditionModel;
@@ -85,19 +87,19 @@ public final class SdParts implements AutoCloseable {
     }
 
     /**
-     * The scaled latent {@code [1, 4, H/f, W/f]} of an image: posterior mean × scaling factor.
+     * The scaled latent {@code [1, 4, H'/f, W'/f]} of an image: posterior mean × scaling factor, where H'×W' is
+     * the image size padded at the bottom and right (reflection) to multiples of {@link #sizeMultiple()}.
      *
-     * @throws IllegalArgumentException naming {@code what} and its size when the size is not a multiple of
-     *                                  {@link #sizeMultiple()}
+     * @throws IllegalArgumentException naming {@code what} when the image is smaller than 2×2
      */
     public NDArray encodeImage(FloatImage image, String what, NDManager into) {
-        int f = sizeMultiple();
-        if (image.width() % f != 0 || image.height() % f != 0) {
+        if (image.width() < 2 || image.height() < 2) {
             throw new IllegalArgumentException(what + " image is " + image.width() + "×" + image.height()
-                    + "; this model needs sides that are multiples of " + f);
+                    + "; it must be at least 2×2");
         }
         try (NDManager m = into.newSubManager()) {
-            NDArray x = Images.toTensor(image, m);
+            Padding pad = Padding.toMultiple(image.height(), image.width(), sizeMultiple());
+            NDArray x = pad.apply(Images.toTensor(image, m), PadMode.REFLECT);
             NDArray z = vae.encode(x).mean().mul(vae.scalingFactor());
             z.attach(into);
             return z;
@@ -112,6 +114,17 @@ public final class SdParts implements AutoCloseable {
             NDArray x = vae.decode(z);
             x.attach(m);
             return Images.fromTensor(x);
+        }
+    }
+
+    /** Decodes a scaled latent and crops the padding {@link #encodeImage} added, back to {@code width × height}. */
+    public FloatImage decode(NDArray latent, int width, int height) {
+        try (NDManager m = latent.getManager().newSubManager()) {
+            NDArray z = latent.div(vae.scalingFactor());
+            z.attach(m);
+            NDArray x = vae.decode(z);
+            x.attach(m);
+            return Images.fromTensor(x.get(new ai.djl.ndarray.index.NDIndex(":, :, 0:" + height + ", 0:" + width)));
         }
     }
 

@@ -42,6 +42,6 @@ public final class PnpRun implements StrategyRun {
         StorePolicy policy = StorePolicy.resolve(settings.store(), method.needs(z0.getShape()),
                 StorePolicy.defaultBudget());
         PlugAndPlay.Outcome out = method.run(z0, src, empty, neg, prompt, policy, scope, control);
-        return sd.decode(out.latent());
+        return sd.decode(out.latent(), guidance.width(), guidance.height());
     }
 }

@@ -46,7 +46,7 @@ public final class StyleIdRun implements StrategyRun {
                 StorePolicy.defaultBudget());
         StyleId.Outcome out = method.run(zc, zs, empty, prompt, policy, scope, control);
         control.progress("decode", 0, 1);
-        FloatImage image = sd.decode(out.latent());
+        FloatImage image = sd.decode(out.latent(), content.width(), content.height());
         control.progress("decode", 1, 1);
         return image;
     }
