@@ -65,6 +65,20 @@ public final class BenchSupport {
         return -1;
     }
 
+    /**
+     * CPU time of this process (all threads, user + system) in seconds from Linux {@code /proc/self/stat},
+     * assuming 100 clock ticks per second; −1 where unknown. Less sensitive than wall time to other load.
+     */
+    public static double processCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** A flat JSON object of numbers and strings. */
     public static String json(Map<String, Object> values) {
         StringBuilder b = new StringBuilder("{");

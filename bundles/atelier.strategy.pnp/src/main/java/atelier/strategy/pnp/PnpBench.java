@@ -50,6 +50,7 @@ public final class PnpBench {
                     NDManager run = root.newSubManager()) {
                 PlugAndPlay method = new PlugAndPlay(sd.unet(), sd.schedule(), s);
                 long t0 = System.nanoTime();
+                double cpu0 = BenchSupport.processCpuSeconds();
                 run.getEngine().setRandomSeed((int) seed);
                 NDArray img = run.randomUniform(-1f, 1f, new Shape(1, 3, size, size));
                 NDArray z0 = sd.vae().encode(img).mean().mul(sd.vae().scalingFactor());
@@ -72,6 +73,7 @@ public final class PnpBench {
                 r.put("tau_a", tauA);
                 r.put("store", policy.key());
                 r.put("seconds", seconds);
+                r.put("cpu_seconds", BenchSupport.processCpuSeconds() - cpu0);
                 r.put("peak_resident_bytes", BenchSupport.peakResidentBytes());
                 r.put("store_bytes", o.storeBytes());
                 r.put("store_feature_bytes", o.storeFeatureBytes());

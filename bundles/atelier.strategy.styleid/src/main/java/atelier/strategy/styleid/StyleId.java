@@ -19,6 +19,7 @@ import atelier.pipeline.features.FeatureKey;
 import atelier.pipeline.features.FeatureNeeds;
 import atelier.pipeline.features.FeatureStore;
 import atelier.pipeline.features.StorePolicy;
+import atelier.runtime.injection.AttentionProjections;
 import atelier.runtime.injection.CaptureProcessor;
 import atelier.runtime.injection.FeatureKind;
 import atelier.runtime.injection.RowSourceStyleFeatures;
@@ -30,9 +31,10 @@ import atelier.runtime.unet.UNetConfig;
 
 /**
  * StyleID on latents. Both latents are DDIM-inverted with the empty prompt and no guidance; at every inversion
- * timestep t the UNet sees the latent at noise level t (the LDM convention), and the content's queries and the
- * style's keys and values of the injected layers are captured under t (or, with the recompute policy, only
- * the latents are kept). Generation starts from the (AdaIN'd) inverted content latent and, at every executed
+ * timestep t the UNet sees the latent at noise level t (the LDM convention), and the inputs of the injected
+ * self-attention layers are captured under t for content and style (their queries, keys and values are
+ * projected from them at generation, which stores 2 instead of 3 tensors per layer); with the recompute
+ * policy only the latents are kept and the content and style rows run in the generation batch. Generation starts from the (AdaIN'd) inverted content latent and, at every executed
  * step t, injects {@code Q̃ = γ·Q_content(t) + (1−γ)·Q}, {@code K_style(t)}, {@code V_style(t)} and τ through
  * {@link StyleInjectionProcessor}.
  *
@@ -62,7 +64,11 @@ public final class StyleId {
 
     public List<String> layers() { return layers; }
 
-    /** What the store will hold for latents of this shape: content Q + style K,V per layer and step. */
+    /**
+     * What the store will hold for latents of this shape: the attn1 inputs (hidden states) of content and style
+     * per injected layer and used step (Q, K and V are projected from them at generation), and both latent
+     * trajectories.
+     */
     public FeatureNeeds needs(Shape latent) {
         UNetConfig c = unet.config();
         int[] ch = c.blockOutChannels();
@@ -72,9 +78,14 @@ public final class StyleId {
             int up = Integer.parseInt(p.split("\\.")[1]);
             int level = levels - 1 - up;
             long tokens = (latent.get(2) >> level) * (latent.get(3) >> level);
-            perStep += 3 * tokens * ch[level];
+            perStep += 2 * tokens * ch[level];
         }
-        return new FeatureNeeds(perStep * settings.steps(), 2L * settings.steps() * latent.size());
+        return new FeatureNeeds(perStep * usedSteps(), 2L * settings.steps() * latent.size());
+    }
+
+    /** Generation steps that run (the reference start skips the first). */
+    private int usedSteps() {
+        return settings.start().equals(StyleIdSettings.REFERENCE) ? settings.steps() - 1 : settings.steps();
     }
 
     /**
@@ -98,10 +109,8 @@ public final class StyleId {
         try (FeatureStore store = FeatureStore.open(policy, run)) {
             control.trace("encode.content", content);
             control.trace("encode.style", style);
-            NDArray zc = invert(CONTENT, content, EnumSet.of(FeatureKind.QUERY), gen, reference, emptyContext, store,
-                    run, control);
-            NDArray zs = invert(STYLE, style, EnumSet.of(FeatureKind.KEY, FeatureKind.VALUE), gen, reference,
-                    emptyContext, store, run, control);
+            NDArray zc = invert(CONTENT, content, gen, reference, emptyContext, store, run, control);
+            NDArray zs = invert(STYLE, style, gen, reference, emptyContext, store, run, control);
             NDArray init = settings.adain() ? AdaIn.apply(zc, zs) : zc;
             control.trace("initial", init);
             NDArray out = generate(init, gen, reference ? 1 : 0, emptyContext, promptContext, store, run, control);
@@ -110,12 +119,13 @@ public final class StyleId {
         }
     }
 
-    private NDArray invert(String name, NDArray z0, Set<FeatureKind> kinds, int[] gen, boolean reference,
-            NDArray ctx, FeatureStore store, NDManager run, RunControl control) throws Exception {
+    private NDArray invert(String name, NDArray z0, int[] gen, boolean reference, NDArray ctx, FeatureStore store,
+            NDManager run, RunControl control) throws Exception {
         int n = gen.length;
         HookSet capture = HookSet.empty();
         if (!store.policy().recomputes()) {
-            CaptureProcessor p = new CaptureProcessor(kinds, null, store);
+            CaptureProcessor p = new CaptureProcessor(EnumSet.of(FeatureKind.HIDDEN), null,
+                    (path, kind, t, a) -> store.accept(name + ":" + path, kind, t, a));
             for (String l : layers) {
                 capture.attention(l, p);
             }
@@ -133,7 +143,8 @@ public final class StyleId {
             NDArray old = x;
             try (NDManager step = run.newSubManager()) {
                 x.tempAttach(step);
-                NDArray eps = unet.forward(x, step.create(new int[] {t}), ctx, capture,
+                boolean unused = reference && t == gen[0]; // the reference start never samples at gen[0]
+                NDArray eps = unet.forward(x, step.create(new int[] {t}), ctx, unused ? HookSet.empty() : capture,
                         new StepInfo(StepInfo.Phase.INVERSION, i, n, t, List.of(name)));
                 if (target != null) {
                     NDArray next = DdimSchedule.move(x, eps, schedule.alpha(t), schedule.alpha(target));
@@ -176,11 +187,15 @@ public final class StyleId {
         NDArray ctx = NDArrays.concat(new NDList(ctxRows), 0);
         StyleFeatureSource source = recompute ? new RowSourceStyleFeatures(CONTENT, STYLE, Set.of())
                 : call -> {
+                    if (!(call instanceof AttentionProjections proj)) {
+                        throw new IllegalStateException("attention call at " + call.path() + " offers no projections;"
+                                + " use store=recompute");
+                    }
                     int t = call.step().timestep();
                     NDManager m = call.manager();
-                    return new StyleFeatures(store.require(new FeatureKey(call.path(), FeatureKind.QUERY, t), m),
-                            store.require(new FeatureKey(call.path(), FeatureKind.KEY, t), m),
-                            store.require(new FeatureKey(call.path(), FeatureKind.VALUE, t), m));
+                    NDArray hc = store.require(new FeatureKey(CONTENT + ":" + call.path(), FeatureKind.HIDDEN, t), m);
+                    NDArray hs = store.require(new FeatureKey(STYLE + ":" + call.path(), FeatureKind.HIDDEN, t), m);
+                    return new StyleFeatures(proj.projectQuery(hc), proj.projectKey(hs), proj.projectValue(hs));
                 };
         HookSet hooks = HookSet.empty();
         StyleInjectionProcessor p = new StyleInjectionProcessor(settings.gamma(), settings.tau(), source,

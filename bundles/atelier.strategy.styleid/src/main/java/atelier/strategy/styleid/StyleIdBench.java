@@ -41,6 +41,7 @@ public final class StyleIdBench {
                         .withStore(a.get("store"));
                 StyleId method = new StyleId(sd.unet(), sd.schedule(), s);
                 long t0 = System.nanoTime();
+                double cpu0 = BenchSupport.processCpuSeconds();
                 run.getEngine().setRandomSeed((int) seed);
                 NDArray ci = run.randomUniform(-1f, 1f, new Shape(1, 3, size, size));
                 NDArray si = run.randomUniform(-1f, 1f, new Shape(1, 3, size, size));
@@ -59,6 +60,7 @@ public final class StyleIdBench {
                 r.put("steps", steps);
                 r.put("store", policy.key());
                 r.put("seconds", seconds);
+                r.put("cpu_seconds", BenchSupport.processCpuSeconds() - cpu0);
                 r.put("peak_resident_bytes", BenchSupport.peakResidentBytes());
                 r.put("store_bytes", o.storeBytes());
                 r.put("store_feature_bytes", o.storeFeatureBytes());
