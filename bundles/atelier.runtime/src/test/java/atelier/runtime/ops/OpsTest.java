@@ -48,6 +48,22 @@ class OpsTest {
     }
 
     @Test
+    void resultsAcceptInPlaceUpdates() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(1, 4, 3, 3));
+            NDArray w = m.ones(new Shape(4));
+            NDArray b = m.zeros(new Shape(4));
+            Ops.silu(x).muli(2f);
+            Ops.gelu(x).addi(1f);
+            Ops.quickGelu(x).subi(x);
+            Ops.groupNorm(x, 2, w, b, 1e-5f).addi(x);
+            Ops.groupNormSilu(x, 2, w, b, 1e-5f).muli(x);
+            Ops.layerNorm(x.reshape(4, 9), m.ones(new Shape(9)), m.zeros(new Shape(9)), 1e-5f).divi(2f);
+            Ops.sdpa(x, x, x, 1.0).muli(0.5f);
+        }
+    }
+
+    @Test
     void resultsLandInTheInputsManager() {
         try (NDManager m = NDManager.newBaseManager(); NDManager sub = m.newSubManager()) {
             NDArray w = m.ones(new Shape(8));

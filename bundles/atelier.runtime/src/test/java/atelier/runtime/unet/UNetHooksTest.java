@@ -173,6 +173,20 @@ class UNetHooksTest {
     }
 
     @Test
+    void oddLatentSizesUpsampleToTheSkipSizes() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.randomNormal(new Shape(1, 4, 31, 27));
+            NDArray ctx = m.randomNormal(new Shape(1, 5, 32));
+            NDArray out = unet.forward(x, m.create(10L), ctx);
+            assertEquals(new Shape(1, 4, 31, 27), out.getShape());
+            assertTrue(Float.isFinite(out.sum().getFloat()));
+            assertThrows(IllegalArgumentException.class, () -> unet.forward(x, m.create(10L),
+                    m.randomNormal(new Shape(1, 5, 16))));
+            assertThrows(IllegalArgumentException.class, () -> unet.forward(x, m.create(new long[] {1, 2, 3}), ctx));
+        }
+    }
+
+    @Test
     void aCallLeavesOnlyItsOutputBehind() {
         try (NDManager m = manager.newSubManager()) {
             NDArray[] in = inputs(m);
