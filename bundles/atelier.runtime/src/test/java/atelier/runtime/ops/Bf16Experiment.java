@@ -115,6 +115,24 @@ public final class Bf16Experiment {
             "    return torch.to(torch.matmul(torch.to(a, 15), b), 6)",
             "  def matmul_keep(self: __torch__.Ops, a: Tensor, b: Tensor) -> Tensor:",
             "    return torch.matmul(a, b)",
+            // --- whole blocks, one cast in and one cast out (weights pre-cast)
+            "  def ff(self: __torch__.Ops, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) -> Tensor:",
+            "    c = torch.chunk(torch.linear(x, w1, b1), 2, -1)",
+            "    return torch.linear(torch.mul(c[0], torch.gelu(c[1])), w2, b2)",
+            "  def ff_bf16(self: __torch__.Ops, x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) -> Tensor:",
+            "    c = torch.chunk(torch.linear(torch.to(x, 15), w1, b1), 2, -1)",
+            "    return torch.to(torch.linear(torch.mul(c[0], torch.gelu(c[1])), w2, b2), 6)",
+            "  def resnet(self: __torch__.Ops, x: Tensor, g1: Tensor, e1: Tensor, w1: Tensor, b1: Tensor, g2: Tensor,"
+                    + " e2: Tensor, w2: Tensor, b2: Tensor) -> Tensor:",
+            "    h = torch.conv2d(torch.silu(torch.group_norm(x, 32, g1, e1, 1.0e-05)), w1, b1, [1, 1], [1, 1], [1, 1], 1)",
+            "    h = torch.conv2d(torch.silu(torch.group_norm(h, 32, g2, e2, 1.0e-05)), w2, b2, [1, 1], [1, 1], [1, 1], 1)",
+            "    return torch.add(x, h)",
+            "  def resnet_bf16(self: __torch__.Ops, x: Tensor, g1: Tensor, e1: Tensor, w1: Tensor, b1: Tensor, g2: Tensor,"
+                    + " e2: Tensor, w2: Tensor, b2: Tensor) -> Tensor:",
+            "    xb = torch.contiguous(torch.to(x, 15), memory_format=2)",
+            "    h = torch.conv2d(torch.silu(torch.group_norm(xb, 32, g1, e1, 1.0e-05)), w1, b1, [1, 1], [1, 1], [1, 1], 1)",
+            "    h = torch.conv2d(torch.silu(torch.group_norm(h, 32, g2, e2, 1.0e-05)), w2, b2, [1, 1], [1, 1], [1, 1], 1)",
+            "    return torch.contiguous(torch.to(torch.add(xb, h), 6))",
             // --- attention
             "  def sdpa(self: __torch__.Ops, q: Tensor, k: Tensor, v: Tensor) -> Tensor:",
             "    return torch.scaled_dot_product_attention(q, k, v)",
@@ -301,6 +319,45 @@ public final class Bf16Experiment {
         return new Case(name, 4.0 * n * heads * tokens * kvTokens * d / 1e9, v, List.of(qb, kb, vb));
     }
 
+    /** diffusers FeedForward with GEGLU on {@code [n, tokens, c]}: fp32 vs the whole block in bf16. */
+    private Case ff(String name, long n, long tokens, long c) {
+        NDArray x = randn(1, n, tokens, c);
+        NDArray w1 = randn(1 / Math.sqrt(c), 8 * c, c);
+        NDArray b1 = randn(0.1, 8 * c);
+        NDArray w2 = randn(1 / Math.sqrt(4 * c), c, 4 * c);
+        NDArray b2 = randn(0.1, c);
+        List<IValue> k = List.of(keep("keep_bf16", w1), keep("keep_bf16", b1), keep("keep_bf16", w2),
+                keep("keep_bf16", b2));
+        List<Variant> v = List.of(
+                new Variant("fp32 block", "ff", List.of(of(x), of(w1), of(b1), of(w2), of(b2)), false),
+                new Variant("bf16 block, one cast in/out", "ff_bf16", List.of(of(x), opaque(k.get(0)),
+                        opaque(k.get(1)), opaque(k.get(2)), opaque(k.get(3))), false));
+        return new Case(name, 2.0 * n * tokens * (c * 8 * c + 4 * c * c) / 1e9, v, k);
+    }
+
+    /** ResnetBlock2D without the time embedding on {@code [n, c, hw, hw]}: fp32 vs the whole block in bf16. */
+    private Case resnet(String name, long n, long c, long hw) {
+        NDArray x = randn(1, n, c, hw, hw);
+        NDArray g1 = randn(0.1, c).addi(1f);
+        NDArray e1 = randn(0.1, c);
+        NDArray w1 = randn(1 / Math.sqrt(c * 9.0), c, c, 3, 3);
+        NDArray b1 = randn(0.1, c);
+        NDArray g2 = randn(0.1, c).addi(1f);
+        NDArray e2 = randn(0.1, c);
+        NDArray w2 = randn(1 / Math.sqrt(c * 9.0), c, c, 3, 3);
+        NDArray b2 = randn(0.1, c);
+        List<IValue> k = List.of(keep("keep_bf16", g1), keep("keep_bf16", e1), keep("keep_bf16_nhwc", w1),
+                keep("keep_bf16", b1), keep("keep_bf16", g2), keep("keep_bf16", e2), keep("keep_bf16_nhwc", w2),
+                keep("keep_bf16", b2));
+        List<Arg> bf = new ArrayList<>(List.of(of(x)));
+        k.forEach(h -> bf.add(opaque(h)));
+        List<Variant> v = List.of(
+                new Variant("fp32 block", "resnet", List.of(of(x), of(g1), of(e1), of(w1), of(b1), of(g2), of(e2),
+                        of(w2), of(b2)), false),
+                new Variant("bf16 block nhwc, one cast in/out", "resnet_bf16", bf, false));
+        return new Case(name, 2 * 2.0 * n * c * c * 9 * hw * hw / 1e9, v, k);
+    }
+
     private Case cast(String name, long... shape) {
         NDArray x = randn(1, shape);
         List<Variant> v = List.of(
@@ -323,6 +380,10 @@ public final class Bf16Experiment {
                 e -> e.sdpa("sdpa (1,8,4096,40) self", 1, 8, 4096, 4096, 40),
                 e -> e.sdpa("sdpa (2,8,4096,40) self", 2, 8, 4096, 4096, 40),
                 e -> e.sdpa("sdpa (2,8,4096,40) x (77) cross", 2, 8, 4096, 77, 40),
+                e -> e.ff("block: GEGLU feed-forward 2x4096x320", 2, 4096, 320),
+                e -> e.ff("block: GEGLU feed-forward 2x1024x640", 2, 1024, 640),
+                e -> e.resnet("block: resnet 2x320x64x64 (GN-SiLU-conv x2 + skip)", 2, 320, 64),
+                e -> e.resnet("block: resnet 2x640x32x32 (GN-SiLU-conv x2 + skip)", 2, 640, 32),
                 e -> e.cast("cast 2x320x64x64 (cost per activation)", 2, 320, 64, 64));
     }
 
