@@ -38,26 +38,29 @@ import atelier.runtime.unet.UNetConfig;
 import com.google.gson.JsonObject;
 
 /**
- * Rerunnable measurement behind ADR 0010 (reduced precision): fp32 against bf16 computed <em>inside</em> a
+ * Rerunnable measurement behind ADR 0012 (reduced precision): fp32 against bf16 computed <em>inside</em> a
  * TorchScript ops library that this class writes from Java, on the operators that dominate an SD-1.5 UNet.
  *
  * <p>No bf16 tensor is ever handed to DJL (PLATFORM.md §E: creating one aborts the JVM). Every method of the
- * library takes and returns fp32 tensors, except the {@code *_keep} methods whose bf16 results are held only as
- * opaque {@link IValue} handles (pre-cast weights, "kernel only" inputs/outputs) and are never converted to
- * an {@code NDArray}.
+ * library takes and returns fp32 tensors, except the {@code keep_*} and {@code *_keep} methods whose bf16
+ * results are held only as opaque {@link IValue} handles (pre-cast weights, "kernel only" inputs/outputs)
+ * and are never converted to an {@code NDArray}.
  *
- * <p>Not a test (the name matches no surefire pattern). Run from the repository root:
+ * <p>Modes: {@code mode=ops} (single ops and fused blocks, with their error against fp32), {@code mode=unet}
+ * (every conv/linear/SDPA shape of an SD-1.5 UNet, summed by count), {@code mode=tiny} (tiny-sd forwards
+ * against the oracle with bf16 rounding of weights and activations emulated). Not a test (the name matches
+ * no surefire pattern). Run from the repository root:
  * <pre>
  * mvn -q -B -o -pl bundles/atelier.runtime -am test-compile
  * mvn -q -B -o -pl bundles/atelier.runtime -am dependency:build-classpath -Dmdep.outputFile=target/cp.txt \
  *     -Dmdep.includeScope=test
- * java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp bundles/atelier.runtime/target/test-classes:\
- * bundles/atelier.runtime/target/classes:$(cat bundles/atelier.runtime/target/cp.txt) \
- *     atelier.runtime.ops.Bf16Experiment [threads=2] [reps=7] [warmup=2] [only=substring]
+ * java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Datelier.shared=../shared \
+ *     -cp bundles/atelier.runtime/target/test-classes:bundles/atelier.runtime/target/classes:$(cat \
+ *     bundles/atelier.runtime/target/cp.txt) atelier.runtime.ops.Bf16Experiment \
+ *     [mode=ops|unet|tiny] [threads=2] [reps=7] [warmup=2] [only=substring] [batch=2] [latent=64]
  * </pre>
  * Variants are interleaved within every repetition (order rotated each time) so that load from other
- * processes hits all of them alike; the report gives median, min and max per variant, and the error of each
- * bf16 variant against the fp32 result of the same library.
+ * processes hits all of them alike; the report gives median, min and max per variant.
  */
 public final class Bf16Experiment {
     private static final int BF16 = 15;
