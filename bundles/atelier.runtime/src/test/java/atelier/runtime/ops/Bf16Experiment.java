@@ -127,14 +127,18 @@ public final class Bf16Experiment {
             "    return torch.to(torch.linear(torch.mul(c[0], torch.gelu(c[1])), w2, b2), 6)",
             "  def resnet(self: __torch__.Ops, x: Tensor, g1: Tensor, e1: Tensor, w1: Tensor, b1: Tensor, g2: Tensor,"
                     + " e2: Tensor, w2: Tensor, b2: Tensor) -> Tensor:",
-            "    h = torch.conv2d(torch.silu(torch.group_norm(x, 32, g1, e1, 1.0e-05)), w1, b1, [1, 1], [1, 1], [1, 1], 1)",
-            "    h = torch.conv2d(torch.silu(torch.group_norm(h, 32, g2, e2, 1.0e-05)), w2, b2, [1, 1], [1, 1], [1, 1], 1)",
+            "    h = torch.conv2d(torch.silu(torch.group_norm(x, 32, g1, e1, 1.0e-05)), w1, b1,"
+                    + " [1, 1], [1, 1], [1, 1], 1)",
+            "    h = torch.conv2d(torch.silu(torch.group_norm(h, 32, g2, e2, 1.0e-05)), w2, b2,"
+                    + " [1, 1], [1, 1], [1, 1], 1)",
             "    return torch.add(x, h)",
-            "  def resnet_bf16(self: __torch__.Ops, x: Tensor, g1: Tensor, e1: Tensor, w1: Tensor, b1: Tensor, g2: Tensor,"
-                    + " e2: Tensor, w2: Tensor, b2: Tensor) -> Tensor:",
+            "  def resnet_bf16(self: __torch__.Ops, x: Tensor, g1: Tensor, e1: Tensor, w1: Tensor, b1: Tensor,"
+                    + " g2: Tensor, e2: Tensor, w2: Tensor, b2: Tensor) -> Tensor:",
             "    xb = torch.contiguous(torch.to(x, 15), memory_format=2)",
-            "    h = torch.conv2d(torch.silu(torch.group_norm(xb, 32, g1, e1, 1.0e-05)), w1, b1, [1, 1], [1, 1], [1, 1], 1)",
-            "    h = torch.conv2d(torch.silu(torch.group_norm(h, 32, g2, e2, 1.0e-05)), w2, b2, [1, 1], [1, 1], [1, 1], 1)",
+            "    h = torch.conv2d(torch.silu(torch.group_norm(xb, 32, g1, e1, 1.0e-05)), w1, b1,"
+                    + " [1, 1], [1, 1], [1, 1], 1)",
+            "    h = torch.conv2d(torch.silu(torch.group_norm(h, 32, g2, e2, 1.0e-05)), w2, b2,"
+                    + " [1, 1], [1, 1], [1, 1], 1)",
             "    return torch.contiguous(torch.to(torch.add(xb, h), 6))",
             // --- attention
             "  def sdpa(self: __torch__.Ops, q: Tensor, k: Tensor, v: Tensor) -> Tensor:",
@@ -591,7 +595,8 @@ public final class Bf16Experiment {
             flopByCategory.merge(op.category, op.count * gflop, Double::sum);
             flops += op.count * gflop;
         }
-        System.out.printf(Locale.ROOT, "%n| category | GFLOP | fp32 s | %s s | %s s | speed-up boundary | speed-up kernel |"
+        System.out.printf(Locale.ROOT, "%n| category | GFLOP | fp32 s | %s s | %s s | speed-up boundary"
+                + " | speed-up kernel |"
                 + "%n|---|---|---|---|---|---|---|%n", names[1], names[2]);
         for (Map.Entry<String, double[]> e : byCategory.entrySet()) {
             double[] t = e.getValue();
@@ -678,7 +683,8 @@ public final class Bf16Experiment {
                     double e1 = Oracle.maxAbsDiff(bf16w.forward(sample, t, ctx), expected);
                     double e2 = Oracle.maxAbsDiff(bf16w.forward(ex.roundToBf16(sample, m), t,
                             ex.roundToBf16(ctx, m), rounding, null), expected);
-                    System.out.printf(Locale.ROOT, "| %s | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g (%.2g) | %.3g (%.2g) |%n",
+                    System.out.printf(Locale.ROOT,
+                            "| %s | %.3g | %.3g | %.3g | %.3g | %.3g | %.3g (%.2g) | %.3g (%.2g) |%n",
                             name, refMax, atol, atol * ulpRatio, fp64 * ulpRatio, e0, e1, e1 / refMax, e2,
                             e2 / refMax);
                 }
