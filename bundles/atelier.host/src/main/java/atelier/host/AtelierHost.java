@@ -109,6 +109,7 @@ public final class AtelierHost implements AutoCloseable {
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.bundles.new.start", "true");
         props.put("felix.fileinstall.log.level", "2");
+        props.put("felix.fileinstall.log.default", "jul");   // java.util.logging (stderr), never the host's stdout
         props.put("felix.log.logger", new FelixLogBridge());
         props.put("felix.log.level", "2");
         props.putAll(config.frameworkProperties());
