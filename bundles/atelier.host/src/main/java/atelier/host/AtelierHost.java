@@ -115,7 +115,7 @@ public final class AtelierHost implements AutoCloseable {
         props.putAll(config.frameworkProperties());
 
         Framework framework = new Felix(props);
-        BundleGuard guard = new BundleGuard(config.refusalListener());
+        BundleGuard guard = new BundleGuard(config.refusalListener(), config.bundlesDirectory());
         try {
             framework.init();
             guard.attach(framework.getBundleContext());
