@@ -77,10 +77,24 @@ public final class DigestCache {
             return;
         }
         Path dir = abs.getParent();
+        if (!ownerMayWrite(dir)) {
+            return; // a read-only model folder (e.g. a shared one) is never written to, not even by root
+        }
         synchronized (this) {
             Map<String, Remembered> all = new TreeMap<>(readSidecar(dir));
             all.put(abs.getFileName().toString(), rec);
             writeSidecar(dir, all);
+        }
+    }
+
+    /** Permission bits, not access(2): root may write anywhere, but a folder marked read-only stays untouched. */
+    private static boolean ownerMayWrite(Path dir) {
+        try {
+            return Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        } catch (UnsupportedOperationException e) {
+            return Files.isWritable(dir);
+        } catch (IOException e) {
+            return false;
         }
     }
 
