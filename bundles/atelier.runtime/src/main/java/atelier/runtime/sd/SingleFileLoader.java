@@ -95,7 +95,8 @@ final class SingleFileLoader {
             throw new IOException(file + " is not a single-file Stable Diffusion checkpoint: it has no "
                     + LdmUnetMapping.PREFIX + "* tensors");
         }
-        if (keys.stream().noneMatch(k -> k.startsWith(LdmClipMapping.PREFIX) || k.startsWith(LdmOpenClipMapping.PREFIX))) {
+        if (keys.stream().noneMatch(k -> k.startsWith(LdmClipMapping.PREFIX)
+                || k.startsWith(LdmOpenClipMapping.PREFIX))) {
             throw new IOException(file + " has no text encoder (" + LdmClipMapping.PREFIX + "* for SD 1.x or "
                     + LdmOpenClipMapping.PREFIX + "* for SD 2.x)");
         }

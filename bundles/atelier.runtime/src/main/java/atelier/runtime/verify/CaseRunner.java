@@ -1,17 +1,13 @@
 package atelier.runtime.verify;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import atelier.api.hooks.HookSet;
 import atelier.runtime.scheduler.DdimScheduler;
@@ -22,33 +18,25 @@ import atelier.runtime.sd.LoopOptions;
 import atelier.runtime.sd.LoopResult;
 import atelier.runtime.sd.Sampler;
 import atelier.runtime.taesd.AutoencoderTiny;
-import atelier.runtime.text.ClipTextModel;
-import atelier.runtime.text.ClipTokenizer;
-import atelier.runtime.unet.UNet2DConditionModel;
 import atelier.runtime.vae.AutoencoderKL;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 /** Runs the cases of one manifest; networks load on first use and are freed by {@link #close()}. */
 final class CaseRunner implements AutoCloseable {
     private final GoldenManifest manifest;
-    private final Path model;
-    private final NDManager models;
     private final NDManager root;
-    private ClipTokenizer tokenizer;
-    private ClipTextModel text;
-    private UNet2DConditionModel unet;
-    private AutoencoderKL vae;
-    private SchedulerConfig schedulerConfig;
-    private final Map<Path, AutoencoderTiny> tiny = new HashMap<>();
+    private final ModelParts parts;
 
     CaseRunner(GoldenManifest manifest, Path model, NDManager root) {
         this.manifest = manifest;
-        this.model = model;
         this.root = root;
-        this.models = root.newSubManager();
+        this.parts = new ModelParts(manifest, model, root);
+    }
+
+    @Override
+    public void close() {
+        parts.close();
     }
 
     CaseResult run(String id, JsonObject c) {
@@ -88,10 +76,10 @@ final class CaseRunner implements AutoCloseable {
     // ---------------------------------------------------------------- cases
 
     private void tokenizerCase(JsonObject c, List<Check> checks, NDManager m) throws IOException {
-        List<String> prompts = strings(c, "prompts");
-        String out = outputs(c).get(0);
+        List<String> prompts = CaseJson.strings(c, "prompts");
+        String out = CaseJson.outputs(c).get(0);
         long[] expected = manifest.tensor(out, m).toLongArray();
-        long[][] ours = tokenizer().encodeBatch(prompts);
+        long[][] ours = parts.tokenizer().encodeBatch(prompts);
         int width = expected.length / prompts.size();
         double worst = 0;
         for (int p = 0; p < prompts.size(); p++) {
@@ -106,56 +94,56 @@ final class CaseRunner implements AutoCloseable {
     }
 
     private void textCase(JsonObject c, List<Check> checks, NDManager m) throws IOException {
-        NDArray ids = manifest.tensor(inputs(c).get(0), m);
-        var enc = text().encode(ids);
+        NDArray ids = manifest.tensor(CaseJson.inputs(c).get(0), m);
+        var enc = parts.text().encode(ids);
         double hiddenTol = Tolerances.of(c, "out.last_hidden_state", Tolerances.DEFAULT);
-        for (String out : outputs(c)) {
+        for (String out : CaseJson.outputs(c)) {
             NDArray ours = out.contains("pooled") ? enc.pooled() : enc.lastHiddenState();
-            checks.add(compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, hiddenTol)));
+            checks.add(CaseJson.compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, hiddenTol)));
         }
     }
 
     private void unetCase(JsonObject c, List<Check> checks, NDManager m) throws IOException {
-        NDArray sample = manifest.tensor(input(c, "_sample", 0), m);
-        NDArray timestep = manifest.tensor(input(c, "_timestep", 1), m);
-        NDArray context = manifest.tensor(input(c, "_context", 2), m);
-        NDArray ours = unet().forward(sample, timestep, context);
-        String out = outputs(c).get(0);
-        checks.add(compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, Tolerances.DEFAULT)));
+        NDArray sample = manifest.tensor(CaseJson.input(c, "_sample", 0), m);
+        NDArray timestep = manifest.tensor(CaseJson.input(c, "_timestep", 1), m);
+        NDArray context = manifest.tensor(CaseJson.input(c, "_context", 2), m);
+        NDArray ours = parts.unet().forward(sample, timestep, context);
+        String out = CaseJson.outputs(c).get(0);
+        checks.add(CaseJson.compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, Tolerances.DEFAULT)));
     }
 
     private void vaeCase(JsonObject c, List<Check> checks, NDManager m) throws IOException {
-        NDArray image = manifest.tensor(inputs(c).get(0), m);
-        AutoencoderKL.Posterior post = vae().encode(image);
+        NDArray image = manifest.tensor(CaseJson.inputs(c).get(0), m);
+        AutoencoderKL.Posterior post = parts.vae().encode(image);
         NDArray decoded = null;
-        for (String out : outputs(c)) {
+        for (String out : CaseJson.outputs(c)) {
             NDArray ours;
             if (out.endsWith("_mean")) {
                 ours = post.mean();
             } else if (out.endsWith("_std")) {
                 ours = post.std();
             } else if (out.endsWith("_decoded")) {
-                decoded = decoded != null ? decoded : vae().decode(post.mean());
+                decoded = decoded != null ? decoded : parts.vae().decode(post.mean());
                 ours = decoded;
             } else {
                 throw new IllegalStateException("unknown VAE output " + out);
             }
-            checks.add(compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, Tolerances.DEFAULT)));
+            checks.add(CaseJson.compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, Tolerances.DEFAULT)));
         }
     }
 
     private void tablesCase(JsonObject c, List<Check> checks, NDManager m) throws IOException {
-        DdimScheduler s = new DdimScheduler(schedulerConfig());
-        for (String out : outputs(c)) {
+        DdimScheduler s = new DdimScheduler(parts.schedulerConfig());
+        for (String out : CaseJson.outputs(c)) {
             NDArray ref = manifest.tensor(out, m);
             if (out.endsWith("alphas_cumprod")) {
                 float[] ours = s.schedule().alphasCumprod();
-                checks.add(compare(out, m.create(ours), ref, Tolerances.of(c, out, Tolerances.SCHEDULER)));
+                checks.add(CaseJson.compare(out, m.create(ours), ref, Tolerances.of(c, out, Tolerances.SCHEDULER)));
             } else if (out.matches(".*timesteps_\\d+")) {
                 int n = Integer.parseInt(out.substring(out.lastIndexOf('_') + 1));
                 int[] ours = s.timesteps(n);
                 long[] expected = ref.toLongArray();
-                checks.add(new Check(out, intDiff(ours, expected), 0));
+                checks.add(new Check(out, CaseJson.intDiff(ours, expected), 0));
             } else {
                 throw new IllegalStateException("unknown scheduler table " + out);
             }
@@ -163,14 +151,14 @@ final class CaseRunner implements AutoCloseable {
     }
 
     private void stepCase(String id, JsonObject c, List<Check> checks, NDManager m) throws IOException {
-        SchedulerConfig cfg = schedulerConfig();
+        SchedulerConfig cfg = parts.schedulerConfig();
         if (c.has("prediction_type")) {
             cfg = cfg.withPredictionType(c.get("prediction_type").getAsString().equals("v_prediction")
                     ? SchedulerConfig.PredictionType.V_PREDICTION : SchedulerConfig.PredictionType.EPSILON);
         }
         DdimScheduler s = new DdimScheduler(cfg);
-        NDArray sample = manifest.tensor(input(c, "_sample", 0), m);
-        NDArray output = manifest.tensor(input(c, "_model_output", 1), m);
+        NDArray sample = manifest.tensor(CaseJson.input(c, "_sample", 0), m);
+        NDArray output = manifest.tensor(CaseJson.input(c, "_model_output", 1), m);
         int steps = c.get("num_inference_steps").getAsInt();
         int t = c.get("timestep").getAsInt();
         if (c.has("prev_timestep") && t - s.stride(steps) != c.get("prev_timestep").getAsInt()) {
@@ -183,9 +171,9 @@ final class CaseRunner implements AutoCloseable {
         }
         StepResult r = s.step(output, t, sample, steps, eta, null);
         double dflt = Tolerances.of(c, "out.prev_sample", Tolerances.SCHEDULER);
-        for (String out : outputs(c)) {
+        for (String out : CaseJson.outputs(c)) {
             NDArray ours = out.endsWith("pred_original_sample") ? r.predOriginalSample() : r.prevSample();
-            checks.add(compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, dflt)));
+            checks.add(CaseJson.compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, dflt)));
         }
     }
 
@@ -194,15 +182,15 @@ final class CaseRunner implements AutoCloseable {
         double guidance = c.has("guidance_scale") ? c.get("guidance_scale").getAsDouble() : 1.0;
         NDArray cond = encode(c.get("prompt").getAsString(), m);
         NDArray uncond = encode(c.has("negative_prompt") ? c.get("negative_prompt").getAsString() : "", m);
-        NDArray zT = manifest.tensor(inputs(c).get(0), m);
-        Sampler sampler = new Sampler(unet(), new DdimScheduler(schedulerConfig()));
+        NDArray zT = manifest.tensor(CaseJson.inputs(c).get(0), m);
+        Sampler sampler = new Sampler(parts.unet(), new DdimScheduler(parts.schedulerConfig()));
         FirstOutput first = new FirstOutput(m);
         LoopResult r = sampler.sample(zT, cond, uncond, LoopOptions.of(steps).withGuidance(guidance)
                 .withObserver(first), m);
-        checkTimesteps(c, "timesteps", r.timesteps(), checks);
+        CaseJson.checkTimesteps(c, "timesteps", r.timesteps(), checks);
         double finalTol = Tolerances.of(c, "out.final_latent", Tolerances.DEFAULT);
         NDArray decoded = null;
-        for (String out : outputs(c)) {
+        for (String out : CaseJson.outputs(c)) {
             NDArray ours;
             double dflt = Tolerances.DEFAULT;
             if (out.endsWith("uncond_embedding")) {
@@ -224,7 +212,7 @@ final class CaseRunner implements AutoCloseable {
             } else {
                 throw new IllegalStateException("unknown sampling output " + out);
             }
-            checks.add(compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, dflt)));
+            checks.add(CaseJson.compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, dflt)));
         }
     }
 
@@ -232,15 +220,15 @@ final class CaseRunner implements AutoCloseable {
         int steps = c.get("num_inference_steps").getAsInt();
         double guidance = c.has("guidance_scale") ? c.get("guidance_scale").getAsDouble() : 1.0;
         NDArray context = encode(c.has("prompt") ? c.get("prompt").getAsString() : "", m);
-        NDArray z0 = manifest.tensor(inputs(c).get(0), m).mul(scalingFactor(c));
-        DdimScheduler scheduler = new DdimScheduler(schedulerConfig());
-        LoopResult inv = new Inverter(unet(), scheduler).invert(z0, context, LoopOptions.of(steps), m);
-        checkTimesteps(c, "inversion_timesteps", inv.timesteps(), checks);
-        LoopResult rec = new Sampler(unet(), scheduler).sample(inv.latent(), context,
+        NDArray z0 = manifest.tensor(CaseJson.inputs(c).get(0), m).mul(scalingFactor(c));
+        DdimScheduler scheduler = new DdimScheduler(parts.schedulerConfig());
+        LoopResult inv = new Inverter(parts.unet(), scheduler).invert(z0, context, LoopOptions.of(steps), m);
+        CaseJson.checkTimesteps(c, "inversion_timesteps", inv.timesteps(), checks);
+        LoopResult rec = new Sampler(parts.unet(), scheduler).sample(inv.latent(), context,
                 guidance > 1 ? encode("", m) : null, LoopOptions.of(steps).withGuidance(guidance)
                         .withTrajectory(false), m);
         double zTol = Tolerances.of(c, "out.zT", Tolerances.DEFAULT);
-        for (String out : outputs(c)) {
+        for (String out : CaseJson.outputs(c)) {
             NDArray ours;
             double dflt = Tolerances.DEFAULT;
             if (out.endsWith("_z0") && out.contains("reconstructed")) {
@@ -256,7 +244,7 @@ final class CaseRunner implements AutoCloseable {
             } else {
                 throw new IllegalStateException("unknown inversion output " + out);
             }
-            checks.add(compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, dflt)));
+            checks.add(CaseJson.compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, dflt)));
         }
     }
 
@@ -265,12 +253,12 @@ final class CaseRunner implements AutoCloseable {
         double guidance = c.has("guidance_scale") ? c.get("guidance_scale").getAsDouble() : 1.0;
         double gamma = c.get("query_preservation_gamma").getAsDouble();
         double tau = c.get("temperature").getAsDouble();
-        List<String> layers = strings(c, "injected_layers");
+        List<String> layers = CaseJson.strings(c, "injected_layers");
         NDArray cond = encode(c.get("prompt").getAsString(), m);
         NDArray uncond = encode(c.has("negative_prompt") ? c.get("negative_prompt").getAsString() : "", m);
-        NDArray contentZ = manifest.tensor(inputs(c).get(0), m);
-        NDArray styleZ = manifest.tensor(inputs(c).get(1), m);
-        Sampler sampler = new Sampler(unet(), new DdimScheduler(schedulerConfig()));
+        NDArray contentZ = manifest.tensor(CaseJson.inputs(c).get(0), m);
+        NDArray styleZ = manifest.tensor(CaseJson.inputs(c).get(1), m);
+        Sampler sampler = new Sampler(parts.unet(), new DdimScheduler(parts.schedulerConfig()));
         LoopOptions base = LoopOptions.of(steps).withGuidance(guidance);
         try (FeatureBank content = new FeatureBank(m); FeatureBank style = new FeatureBank(m)) {
             HookSet captureQ = HookSet.empty();
@@ -297,7 +285,7 @@ final class CaseRunner implements AutoCloseable {
             LoopResult injected = sampler.sample(contentZ, cond, uncond, base.withHooks(inject).withObserver(first),
                     m);
             double finalTol = Tolerances.of(c, "out.final_latent", Tolerances.DEFAULT);
-            for (String out : outputs(c)) {
+            for (String out : CaseJson.outputs(c)) {
                 NDArray ours;
                 double dflt = Tolerances.DEFAULT;
                 if (out.endsWith("style_final_latent")) {
@@ -316,14 +304,14 @@ final class CaseRunner implements AutoCloseable {
                 } else {
                     throw new IllegalStateException("unknown injection output " + out);
                 }
-                checks.add(compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, dflt)));
+                checks.add(CaseJson.compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, dflt)));
             }
         }
     }
 
     private void tinyCase(String id, JsonObject c, List<Check> checks, NDManager m) throws IOException {
-        AutoencoderTiny ae = tiny(weightsFor(id, c));
-        NDArray in = manifest.tensor(inputs(c).get(0), m);
+        AutoencoderTiny ae = parts.tiny(parts.weightsFor(id, c));
+        NDArray in = manifest.tensor(CaseJson.inputs(c).get(0), m);
         NDArray ours;
         if (id.endsWith("_encode")) {
             ours = ae.encode(in);
@@ -332,8 +320,8 @@ final class CaseRunner implements AutoCloseable {
         } else {
             throw new IllegalStateException("a TAESD case id must end in _encode or _decode");
         }
-        String out = outputs(c).get(0);
-        checks.add(compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, Tolerances.DEFAULT)));
+        String out = CaseJson.outputs(c).get(0);
+        checks.add(CaseJson.compare(out, ours, manifest.tensor(out, m), Tolerances.of(c, out, Tolerances.DEFAULT)));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -357,17 +345,17 @@ final class CaseRunner implements AutoCloseable {
     }
 
     private NDArray encode(String prompt, NDManager m) {
-        long[] ids = tokenizer().encode(prompt);
+        long[] ids = parts.tokenizer().encode(prompt);
         NDArray idArray = m.create(ids, new Shape(1, ids.length));
-        return text().encode(idArray).lastHiddenState();
+        return parts.text().encode(idArray).lastHiddenState();
     }
 
     private float scalingFactor(JsonObject c) {
-        return c.has("scaling_factor") ? c.get("scaling_factor").getAsFloat() : vae().scalingFactor();
+        return c.has("scaling_factor") ? c.get("scaling_factor").getAsFloat() : parts.vae().scalingFactor();
     }
 
     private NDArray decode(JsonObject c, NDArray latent) {
-        return vae().decode(latent.div(scalingFactor(c)));
+        return parts.vae().decode(latent.div(scalingFactor(c)));
     }
 
     private double textTolerance() {
@@ -378,176 +366,5 @@ final class CaseRunner implements AutoCloseable {
             }
         }
         return b == null ? Tolerances.DEFAULT : Tolerances.of(b, "out.last_hidden_state", Tolerances.DEFAULT);
-    }
-
-    private static void checkTimesteps(JsonObject c, String field, int[] ours, List<Check> checks) {
-        if (!c.has(field)) {
-            return;
-        }
-        JsonArray a = c.getAsJsonArray(field);
-        long[] expected = new long[a.size()];
-        for (int i = 0; i < expected.length; i++) {
-            expected[i] = a.get(i).getAsLong();
-        }
-        checks.add(new Check(field, intDiff(ours, expected), 0));
-    }
-
-    private static double intDiff(int[] ours, long[] expected) {
-        if (ours.length != expected.length) {
-            return Double.NaN;
-        }
-        double worst = 0;
-        for (int i = 0; i < ours.length; i++) {
-            worst = Math.max(worst, Math.abs(ours[i] - expected[i]));
-        }
-        return worst;
-    }
-
-    static Check compare(String name, NDArray ours, NDArray expected, double tol) {
-        if (!ours.getShape().equals(expected.getShape())) {
-            throw new IllegalStateException(name + ": shape " + ours.getShape() + " but the reference is "
-                    + expected.getShape());
-        }
-        NDArray a = ours.toType(DataType.FLOAT64, true);
-        NDArray b = expected.toType(DataType.FLOAT64, true);
-        double d = a.sub(b).abs().max().getDouble();
-        boolean nonFinite = a.isInfinite().any().getBoolean() || a.isNaN().any().getBoolean();
-        return new Check(name, nonFinite ? Double.NaN : d, tol);
-    }
-
-    private static List<String> outputs(JsonObject c) { return strings(c, "outputs"); }
-
-    private static List<String> inputs(JsonObject c) { return strings(c, "inputs"); }
-
-    /** The input ending in {@code suffix}, else the one at {@code index}. */
-    private static String input(JsonObject c, String suffix, int index) {
-        List<String> in = inputs(c);
-        for (String s : in) {
-            if (s.endsWith(suffix)) {
-                return s;
-            }
-        }
-        if (index >= in.size()) {
-            throw new IllegalStateException("case has no input " + suffix);
-        }
-        return in.get(index);
-    }
-
-    private static List<String> strings(JsonObject c, String field) {
-        JsonElement e = c.get(field);
-        if (e == null || !e.isJsonArray()) {
-            throw new IllegalStateException("case has no \"" + field + "\" list");
-        }
-        List<String> out = new ArrayList<>();
-        e.getAsJsonArray().forEach(x -> out.add(x.getAsString()));
-        return out;
-    }
-
-    /** The TAESD weights of a case: its own {@code weights}, a sibling case's, or the model folder's. */
-    private Path weightsFor(String id, JsonObject c) {
-        String stem = id.replaceAll("_(encode|decode)$", "");
-        JsonObject source = c.has("weights") ? c : null;
-        if (source == null) {
-            for (JsonObject o : manifest.cases()) {
-                if (o.has("weights") && o.has("id") && o.get("id").getAsString().startsWith(stem + "_")) {
-                    source = o;
-                    break;
-                }
-            }
-        }
-        if (source != null) {
-            String w = source.get("weights").getAsString().trim();
-            int cut = w.indexOf(" (");
-            Path p = manifest.dir().resolve(cut > 0 ? w.substring(0, cut) : w).normalize();
-            if (Files.exists(p)) {
-                return p;
-            }
-            if (model != null) {
-                Path inModels = model.resolve(p.getParent().getFileName()).resolve(p.getFileName());
-                if (Files.exists(inModels)) {
-                    return inModels;
-                }
-            }
-            throw new IllegalStateException("TAESD weights not found: " + p);
-        }
-        if (model != null) {
-            Path guess = model.resolve(stem.replace('_', '-'));
-            return Files.exists(guess) ? guess : model;
-        }
-        throw new IllegalStateException("the case names no weights and no model folder was given");
-    }
-
-    // ---------------------------------------------------------------- lazy components
-
-    private Path modelPart(String sub) {
-        if (model == null) {
-            throw new IllegalStateException("no model folder given (and the manifest names none)");
-        }
-        Path p = model.resolve(sub);
-        if (!Files.isDirectory(p)) {
-            throw new IllegalStateException("model folder " + model + " has no " + sub + "/");
-        }
-        return p;
-    }
-
-    private ClipTokenizer tokenizer() {
-        if (tokenizer == null) {
-            tokenizer = ClipTokenizer.load(modelPart("tokenizer"));
-        }
-        return tokenizer;
-    }
-
-    private ClipTextModel text() {
-        if (text == null) {
-            text = ClipTextModel.load(modelPart("text_encoder"), models);
-        }
-        return text;
-    }
-
-    private UNet2DConditionModel unet() throws IOException {
-        if (unet == null) {
-            unet = UNet2DConditionModel.load(modelPart("unet"), models);
-        }
-        return unet;
-    }
-
-    private AutoencoderKL vae() {
-        if (vae == null) {
-            try {
-                vae = AutoencoderKL.load(modelPart("vae"), models);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        return vae;
-    }
-
-    private AutoencoderTiny tiny(Path weights) throws IOException {
-        AutoencoderTiny t = tiny.get(weights);
-        if (t == null) {
-            t = AutoencoderTiny.load(weights, models);
-            tiny.put(weights, t);
-        }
-        return t;
-    }
-
-    /** The scheduler the reference used (the tables case records it), else the model's. */
-    private SchedulerConfig schedulerConfig() throws IOException {
-        if (schedulerConfig == null) {
-            for (JsonObject c : manifest.cases()) {
-                if (c.has("scheduler_config") && c.get("scheduler_config").isJsonObject()) {
-                    schedulerConfig = SchedulerConfig.fromJson(c.getAsJsonObject("scheduler_config"),
-                            manifest.path().getFileName() + " scheduler_config");
-                    return schedulerConfig;
-                }
-            }
-            schedulerConfig = SchedulerConfig.load(modelPart("scheduler"));
-        }
-        return schedulerConfig;
-    }
-
-    @Override
-    public void close() {
-        models.close();
     }
 }

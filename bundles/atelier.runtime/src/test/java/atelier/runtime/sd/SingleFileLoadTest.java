@@ -146,7 +146,8 @@ class SingleFileLoadTest {
         Files.writeString(odd.resolve("model_index.json"), "{\"_class_name\":\"StableDiffusionPipeline\","
                 + "\"unet\":[\"diffusers\",\"UNet2DConditionModel\"],\"vae\":[\"diffusers\",\"AutoencoderTiny\"],"
                 + "\"text_encoder\":[\"transformers\",\"CLIPTextModel\"],"
-                + "\"tokenizer\":[\"transformers\",\"CLIPTokenizer\"],\"scheduler\":[\"diffusers\",\"DDIMScheduler\"]}");
+                + "\"tokenizer\":[\"transformers\",\"CLIPTokenizer\"],"
+                + "\"scheduler\":[\"diffusers\",\"DDIMScheduler\"]}");
         e = assertThrows(Exception.class, () -> StableDiffusionModel.load(odd, root).close());
         assertTrue(e.getMessage().contains("AutoencoderTiny") && e.getMessage().contains("vae"), e.getMessage());
     }
