@@ -28,7 +28,7 @@ import atelier.runtime.vae.VaeConfig;
  * <p>Threads: the engine reads {@code ai.djl.pytorch.num_threads} once, when it starts; this command sets that
  * property before touching the engine and, if the engine was already running, also calls
  * {@code torch::set_num_threads} through DJL's JNI class. Run it in a fresh JVM for clean figures.
- * Only fp32 is measured here; reduced precision is a separate decision (docs/adr/0004).
+ * Only fp32 is measured here; reduced precision was decided against in docs/adr/0012.
  */
 public final class Bench {
     private Bench() { }
@@ -53,8 +53,8 @@ public final class Bench {
             return 2;
         }
         if (!a.dtype().equals("fp32")) {
-            out.println("error: --dtype " + a.dtype() + " is not supported: only fp32 is computed (see"
-                    + " docs/adr/0004-memory-mapped-weights-fp32.md; reduced precision is decided there)");
+            out.println("error: --dtype " + a.dtype() + " is not supported: the networks compute in fp32 only,"
+                    + " see docs/adr/0012-reduced-precision.md (and docs/adr/0004-memory-mapped-weights-fp32.md)");
             return 2;
         }
         setThreads(a.threads());
