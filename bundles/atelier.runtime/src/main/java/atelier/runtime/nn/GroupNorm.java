@@ -24,4 +24,9 @@ public final class GroupNorm {
     public NDArray forward(NDArray x) {
         return Ops.groupNorm(x, groups, weight, bias, eps);
     }
+
+    /** {@code silu(forward(x))}, fused where the ops library allows. */
+    public NDArray forwardSilu(NDArray x) {
+        return Ops.groupNormSilu(x, groups, weight, bias, eps);
+    }
 }

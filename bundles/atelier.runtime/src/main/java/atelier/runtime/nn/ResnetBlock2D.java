@@ -46,12 +46,12 @@ public final class ResnetBlock2D {
     /** @param temb the time embedding {@code [B, tembChannels]} (before the block's SiLU), or null */
     public NDArray forward(NDArray x, NDArray temb, Hooks hooks) {
         return Scope.run(() -> {
-            NDArray h = conv1.forward(Ops.silu(norm1.forward(x)));
+            NDArray h = conv1.forward(norm1.forwardSilu(x));
             if (timeEmbProj != null) {
                 NDArray t = timeEmbProj.forward(Ops.silu(temb));
                 h = h.addi(t.expandDims(-1).expandDims(-1));
             }
-            h = conv2.forward(Ops.silu(norm2.forward(h)));
+            h = conv2.forward(norm2.forwardSilu(h));
             h = hooks.feature(conv2Path, h);
             NDArray skip = shortcut != null ? shortcut.forward(x) : x;
             NDArray out = skip.add(h);

@@ -1,6 +1,7 @@
 package atelier.runtime.nn;
 
 import java.util.Arrays;
+import java.util.function.BiConsumer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -21,16 +22,19 @@ public final class Weights {
 
     private final TensorSource source;
     private final Long seed;
+    private final BiConsumer<String, long[]> onRandom;
     private final String prefix;
     private final NDManager manager;
 
     public Weights(TensorSource source, String prefix, NDManager manager) {
-        this(source, null, prefix, manager);
+        this(source, null, null, prefix, manager);
     }
 
-    private Weights(TensorSource source, Long seed, String prefix, NDManager manager) {
+    private Weights(TensorSource source, Long seed, BiConsumer<String, long[]> onRandom, String prefix,
+            NDManager manager) {
         this.source = source;
         this.seed = seed;
+        this.onRandom = onRandom;
         this.prefix = prefix;
         this.manager = manager;
     }
@@ -40,12 +44,20 @@ public final class Weights {
      * result does not depend on the loading order. Note: this re-seeds the engine's global random generator.
      */
     public static Weights random(NDManager manager, long seed) {
-        return new Weights(null, seed, "", manager);
+        return new Weights(null, seed, null, "", manager);
+    }
+
+    /**
+     * Random weights that also report every key and shape asked for, in loading order: the list of tensors an
+     * architecture expects (e.g. to write a checkpoint for it).
+     */
+    public static Weights random(NDManager manager, long seed, BiConsumer<String, long[]> onTensor) {
+        return new Weights(null, seed, onTensor, "", manager);
     }
 
     /** The view one level down: {@code sub("up_blocks.1")} reads {@code <prefix>up_blocks.1.<name>}. */
     public Weights sub(String name) {
-        return new Weights(source, seed, prefix + name + ".", manager);
+        return new Weights(source, seed, onRandom, prefix + name + ".", manager);
     }
 
     public String prefix() { return prefix; }
@@ -98,6 +110,9 @@ public final class Weights {
         }
         if (expected.length == 0) {
             throw new IllegalArgumentException("random weights need a shape for '" + key + "'");
+        }
+        if (onRandom != null) {
+            onRandom.accept(key, expected.clone());
         }
         long s = seed * 0x9E3779B97F4A7C15L + key.hashCode();
         manager.getEngine().setRandomSeed((int) (s ^ (s >>> 32)) & 0x7fffffff);

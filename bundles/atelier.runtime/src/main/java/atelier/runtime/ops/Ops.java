@@ -1,72 +1,103 @@
 package atelier.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.norm.LayerNorm;
 
 /**
- * The fused ops the networks use. This first version is the pure-DJL composition; a TorchScript-backed
- * implementation replaces the bodies where the engine supports it (same numbers, fewer passes).
+ * The fused ops the networks use. By default they run as methods of a small TorchScript library generated in
+ * Java and loaded into the PyTorch engine (one native kernel per op: fused scaled-dot-product attention,
+ * {@code group_norm}, {@code silu}); when that cannot be loaded (another engine, no {@code ai.djl.pytorch}
+ * classes, a libtorch without TorchScript) or the system property {@code atelier.ops=djl} is set, the same ops
+ * are composed from plain DJL operations. Both give the same numbers within float rounding. Results land in
+ * the first input's manager.
  */
 public final class Ops {
+    /** System property selecting the implementation: {@code djl} forces the pure-DJL composition. */
+    public static final String PROPERTY = "atelier.ops";
+
+    private static volatile OpsBackend backend;
+    private static volatile String fallbackReason;
+
     private Ops() { }
+
+    private static OpsBackend backend() {
+        OpsBackend b = backend;
+        if (b == null) {
+            synchronized (Ops.class) {
+                b = backend;
+                if (b == null) {
+                    b = choose();
+                    backend = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    private static OpsBackend choose() {
+        if ("djl".equalsIgnoreCase(System.getProperty(PROPERTY, ""))) {
+            fallbackReason = "system property " + PROPERTY + "=djl";
+            return DjlOps.INSTANCE;
+        }
+        try {
+            return TorchScriptOps.load();
+        } catch (Exception | LinkageError e) {
+            fallbackReason = "TorchScript ops library unavailable: " + e;
+            return DjlOps.INSTANCE;
+        }
+    }
+
+    /** {@code torchscript} or {@code djl}: which implementation is in use. */
+    public static String implementation() { return backend().name(); }
+
+    /** Why the pure-DJL composition is in use, or null when it is not. */
+    public static String fallbackReason() {
+        backend();
+        return fallbackReason;
+    }
+
+    /** Testing hook: the pure-DJL backend. */
+    static OpsBackend djl() { return DjlOps.INSTANCE; }
+
+    /** Testing hook: the backend chosen at start-up. */
+    static OpsBackend active() { return backend(); }
 
     /** x · sigmoid(x). */
     public static NDArray silu(NDArray x) {
-        return Activation.sigmoid(x).muli(x);
+        return backend().silu(x);
     }
 
     /** GELU, erf form (PyTorch default). */
     public static NDArray gelu(NDArray x) {
-        return Activation.gelu(x);
+        return backend().gelu(x);
     }
 
     /** x · sigmoid(1.702 x), CLIP's quick_gelu. */
     public static NDArray quickGelu(NDArray x) {
-        return Activation.sigmoid(x.mul(1.702f)).muli(x);
+        return backend().quickGelu(x);
     }
 
-    /**
-     * Group normalisation of {@code [N, C, …]} over {@code groups} channel groups, then a per-channel affine.
-     * Implemented as one native layer norm over {@code [N, G, C/G·…]} (PLATFORM.md §A.2).
-     */
+    /** Group normalisation of {@code [N, C, …]} over {@code groups} channel groups, then a per-channel affine. */
     public static NDArray groupNorm(NDArray x, int groups, NDArray weight, NDArray bias, float eps) {
-        Shape s = x.getShape();
-        long n = s.get(0);
-        long c = s.get(1);
-        long rest = s.size() / (n * c);
-        NDManager m = x.getManager();
-        long groupSize = c / groups * rest;
-        NDArray grouped = x.reshape(n, groups, groupSize);
-        NDArray ones = m.ones(new Shape(groupSize));
-        NDArray zeros = m.zeros(new Shape(groupSize));
-        NDArray normed = LayerNorm.layerNorm(grouped, new Shape(groupSize), ones, zeros, eps).singletonOrThrow();
-        long[] affine = new long[s.dimension()];
-        java.util.Arrays.fill(affine, 1);
-        affine[1] = c;
-        return normed.reshape(s).muli(viewIn(weight.reshape(affine), m)).addi(viewIn(bias.reshape(affine), m));
+        return backend().groupNorm(x, groups, weight, bias, eps);
     }
 
-    /** A view of a weight, moved into the caller's manager so that it is freed with the call, not the model. */
-    private static NDArray viewIn(NDArray view, NDManager m) {
-        view.attach(m);
-        return view;
+    /** {@code silu(groupNorm(x))} in one call (the norm-activation pair of every resnet). */
+    public static NDArray groupNormSilu(NDArray x, int groups, NDArray weight, NDArray bias, float eps) {
+        return backend().groupNormSilu(x, groups, weight, bias, eps);
     }
 
-    /** Layer norm over the last dimension. */
+    /** Layer norm over the last dimension (gamma and beta required). */
     public static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, float eps) {
-        return LayerNorm.layerNorm(x, new Shape(x.getShape().tail()), weight, bias, eps).singletonOrThrow();
+        return backend().layerNorm(x, weight, bias, eps);
     }
 
     /**
-     * Scaled-dot-product attention: {@code softmax(scale · q kᵀ) v} over {@code [B, H, N, d]} inputs.
+     * Scaled-dot-product attention: {@code softmax(scale · q kᵀ) v} over {@code [B, H, N, d]} inputs (k and v
+     * {@code [B, H, M, d]}).
      *
      * @param scale multiplier on {@code q kᵀ}, usually {@code 1/√d} (times a temperature)
      */
     public static NDArray sdpa(NDArray q, NDArray k, NDArray v, double scale) {
-        NDArray logits = q.matMul(k.transpose(0, 1, 3, 2)).muli((float) scale);
-        return logits.softmax(-1).matMul(v);
+        return backend().sdpa(q, k, v, scale);
     }
 }

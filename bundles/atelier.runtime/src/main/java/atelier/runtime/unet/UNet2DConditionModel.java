@@ -24,7 +24,6 @@ import atelier.runtime.nn.Release;
 import atelier.runtime.nn.TimestepEmbedding;
 import atelier.runtime.nn.Timesteps;
 import atelier.runtime.nn.Weights;
-import atelier.runtime.ops.Ops;
 
 /**
  * diffusers {@code UNet2DConditionModel} for Stable Diffusion 1.x/2.x, in Java over DJL, loaded by diffusers key
@@ -138,6 +137,14 @@ public final class UNet2DConditionModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Builds the network from any weight view (e.g. {@link Weights#random(NDManager, long, java.util.function.BiConsumer)}
+     * to list the tensors an architecture expects). The model owns the view's manager and closes it.
+     */
+    public static UNet2DConditionModel create(UNetConfig config, Weights weights) {
+        return new UNet2DConditionModel(config, weights);
+    }
+
     public UNetConfig config() { return config; }
 
     /** Every hook point: attention module paths and feature paths, in forward order. */
@@ -215,7 +222,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
             Release.ifOwned(x, call);
             x = y;
         }
-        NDArray y = convOut.forward(Ops.silu(normOut.forward(x)));
+        NDArray y = convOut.forward(normOut.forwardSilu(x));
         return hooks.feature("conv_out", y);
     }
 

@@ -97,6 +97,11 @@ public final class AutoencoderKL implements AutoCloseable {
         }
     }
 
+    /** Builds the autoencoder from any weight view; the model owns the view's manager and closes it. */
+    public static AutoencoderKL create(VaeConfig config, Weights weights) {
+        return new AutoencoderKL(config, weights);
+    }
+
     public VaeConfig config() { return config; }
 
     public float scalingFactor() { return config.scalingFactor(); }

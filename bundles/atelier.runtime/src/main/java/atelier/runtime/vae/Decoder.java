@@ -11,7 +11,6 @@ import atelier.runtime.nn.ResnetBlock2D;
 import atelier.runtime.nn.Scope;
 import atelier.runtime.nn.Upsample2D;
 import atelier.runtime.nn.Weights;
-import atelier.runtime.ops.Ops;
 
 /**
  * diffusers VAE {@code Decoder}: {@code conv_in}, mid block, {@code UpDecoderBlock2D}s (one more resnet than the
@@ -67,7 +66,7 @@ final class Decoder {
             }
         }
         NDArray in = h;
-        NDArray out = Scope.run(() -> convOut.forward(Ops.silu(normOut.forward(in))), in);
+        NDArray out = Scope.run(() -> convOut.forward(normOut.forwardSilu(in)), in);
         h.close();
         return out;
     }

@@ -10,7 +10,6 @@ import atelier.runtime.nn.Downsample2D;
 import atelier.runtime.nn.GroupNorm;
 import atelier.runtime.nn.ResnetBlock2D;
 import atelier.runtime.nn.Weights;
-import atelier.runtime.ops.Ops;
 
 /**
  * diffusers VAE {@code Encoder}: {@code conv_in}, {@code DownEncoderBlock2D}s (resnets, then a stride-2
@@ -65,7 +64,7 @@ final class Encoder {
         }
         NDArray m = mid.forward(h);
         h.close();
-        NDArray out = convOut.forward(Ops.silu(normOut.forward(m)));
+        NDArray out = convOut.forward(normOut.forwardSilu(m));
         m.close();
         return out;
     }

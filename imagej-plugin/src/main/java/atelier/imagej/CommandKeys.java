@@ -1,0 +1,21 @@
+package atelier.imagej;
+
+import java.util.List;
+
+/** The macro keys the command itself owns; every other key is a parameter of the chosen strategy. */
+public final class CommandKeys {
+    /** Title of an open image or an image file path. */
+    public static final String STYLE = "style";
+    /** Strategy id. */
+    public static final String STRATEGY = "strategy";
+    /** Random seed (whole number). */
+    public static final String SEED = "seed";
+    /** Model name from the model store or a path (optional). */
+    public static final String MODEL = "model";
+    /** All of them. A strategy parameter may not use one of these keys. */
+    public static final List<String> ALL = List.of(STYLE, STRATEGY, SEED, MODEL);
+    /** The strategy used when none is named. */
+    public static final String DEFAULT_STRATEGY = "latent-stats";
+
+    private CommandKeys() { }
+}

@@ -1,0 +1,109 @@
+package atelier.imagej;
+
+import java.util.Locale;
+import java.util.Map;
+
+import atelier.api.TransferResult;
+
+/**
+ * The text stored as the result image's {@code Info} property (Image &gt; Show Info): strategy, bundle and version,
+ * every parameter as used, seed, model and its SHA-256, plus a macro call and a command line that reproduce the
+ * run.
+ */
+public final class ProvenanceInfo {
+
+    /** The Info property's first line, so tools can recognise an Atelier result. */
+    public static final String HEADER = "Atelier style transfer";
+
+    private ProvenanceInfo() { }
+
+    /**
+     * @param contentTitle title of the content image
+     * @param contentPath  file the content came from, or null if it was never saved
+     * @param stylePath    file the style came from, or null when it was an unsaved open image
+     * @param settings     what was asked for
+     * @param result       what the service did (parameters with defaults filled in, model, checksum, timing)
+     */
+    public static String text(String contentTitle, String contentPath, String stylePath, TransferSettings settings,
+            TransferResult result) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(HEADER).append('\n');
+        sb.append("content: ").append(contentTitle);
+        if (contentPath != null) {
+            sb.append(" (").append(contentPath).append(')');
+        }
+        sb.append('\n');
+        sb.append("style: ").append(settings.style());
+        if (stylePath != null && !stylePath.equals(settings.style())) {
+            sb.append(" (").append(stylePath).append(')');
+        }
+        sb.append('\n');
+        sb.append("strategy: ").append(result.strategyId()).append('\n');
+        sb.append("bundle: ").append(result.bundle()).append(' ').append(result.strategyVersion()).append('\n');
+        Map<String, String> params = result.parameters();
+        settings.parameters().forEach((k, v) -> sb.append("parameter.").append(k).append(": ")
+                .append(params.getOrDefault(k, v)).append('\n'));
+        params.forEach((k, v) -> {
+            if (!settings.parameters().containsKey(k)) {
+                sb.append("parameter.").append(k).append(": ").append(v).append('\n');
+            }
+        });
+        sb.append("seed: ").append(result.seed()).append('\n');
+        sb.append("model: ").append(result.model().isEmpty() ? "(none)" : result.model()).append('\n');
+        sb.append("model.sha256: ").append(result.modelSha256().isEmpty() ? "(none)" : result.modelSha256())
+                .append('\n');
+        sb.append("seconds: ").append(String.format(Locale.ROOT, "%.2f", result.seconds())).append('\n');
+        TransferSettings used = new TransferSettings(settings.style(), result.strategyId(),
+                mergedParameters(settings, params), result.seed(), settings.model());
+        sb.append("macro: run(\"").append(StyleTransfer_.COMMAND).append("\", \"")
+                .append(escapeMacroString(used.toMacroOptions())).append("\");\n");
+        sb.append("cli: ").append(commandLine(contentPath, stylePath != null ? stylePath : settings.style(), used,
+                fileBase(contentTitle) + "-" + result.strategyId() + ".png")).append('\n');
+        return sb.toString();
+    }
+
+    /**
+     * The {@code atelier} command line that repeats a run: {@code atelier transfer --content C --style S
+     * --strategy ID --set k=v … --seed N [--model M] --out O}.
+     *
+     * @param contentPath the content file, or null for an unsaved image (a placeholder is written)
+     * @param stylePath   the style file (or the open image's title when it was never saved)
+     * @param outName     file name suggested for {@code --out}
+     */
+    public static String commandLine(String contentPath, String stylePath, TransferSettings s, String outName) {
+        StringBuilder sb = new StringBuilder("atelier transfer");
+        sb.append(" --content ").append(shellQuote(contentPath == null ? "<content image file>" : contentPath));
+        sb.append(" --style ").append(shellQuote(stylePath));
+        sb.append(" --strategy ").append(shellQuote(s.strategyId()));
+        s.parameters().forEach((k, v) -> sb.append(" --set ").append(shellQuote(k + "=" + v)));
+        sb.append(" --seed ").append(s.seed());
+        if (!s.model().isEmpty()) {
+            sb.append(" --model ").append(shellQuote(s.model()));
+        }
+        sb.append(" --out ").append(shellQuote(outName));
+        return sb.toString();
+    }
+
+    private static Map<String, String> mergedParameters(TransferSettings settings, Map<String, String> used) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(settings.parameters());
+        out.putAll(used);
+        return out;
+    }
+
+    private static String fileBase(String title) {
+        int dot = title.lastIndexOf('.');
+        String base = dot > 0 ? title.substring(0, dot) : title;
+        return base.replaceAll("[^A-Za-z0-9._-]+", "_");
+    }
+
+    static String shellQuote(String s) {
+        if (!s.isEmpty() && s.matches("[A-Za-z0-9_./:=+,@%-]+")) {
+            return s;
+        }
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static String escapeMacroString(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

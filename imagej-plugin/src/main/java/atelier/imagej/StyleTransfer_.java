@@ -1,0 +1,96 @@
+package atelier.imagej;
+
+import java.awt.GraphicsEnvironment;
+
+import atelier.api.StyleTransferService;
+import atelier.api.TransferException;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+import ij.macro.Interpreter;
+import ij.plugin.PlugIn;
+import ij.plugin.frame.Recorder;
+
+/**
+ * Plugins &gt; Atelier &gt; Style Transfer...: stylises the current plane of the current image with a style image
+ * and one of the installed strategies; the result is a new image, the input is never changed.
+ * <p>
+ * Macro: {@code run("Style Transfer...", "style=[title or path] strategy=latent-stats method=wct seed=42");}
+ * with every strategy parameter under its {@code ParameterSpec} key. Keys not given take their defaults; an
+ * unknown key or a bad value stops the macro with a message saying what is allowed.
+ */
+public class StyleTransfer_ implements PlugIn {
+    /** The menu command, as registered in {@code plugins.config}. */
+    public static final String COMMAND = "Style Transfer...";
+    private static final String TITLE = "Style Transfer";
+
+    @Override
+    public void run(String arg) {
+        String options = Macro.getOptions();
+        boolean macro = options != null;
+        ImagePlus content = WindowManager.getCurrentImage();
+        if (content == null) {
+            fail("there is no image open to stylise: open the content image first");
+            return;
+        }
+        StyleTransferService service;
+        TransferSettings settings;
+        try {
+            if (macro) {
+                SettingsParser.checkSyntax(options); // before the host starts, which takes seconds
+            }
+            IJ.showStatus("Atelier: starting…");
+            service = AtelierSession.service();
+            if (macro) {
+                settings = SettingsParser.parse(options, service.strategies());
+            } else if (GraphicsEnvironment.isHeadless()) {
+                throw new IllegalArgumentException("no dialog can be shown headless: give the options, e.g. "
+                        + "run(\"" + COMMAND + "\", \"style=[path/to/style.png] strategy=latent-stats\")");
+            } else {
+                settings = SettingsDialog.show(content, service.strategies());
+                if (settings == null) {
+                    IJ.showStatus("");
+                    return;
+                }
+                if (Recorder.record) {
+                    MacroRecording.record(settings);
+                }
+            }
+        } catch (TransferException | IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
+        ImageJProgress progress = new ImageJProgress(settings.strategyId());
+        IJ.resetEscape();
+        try {
+            ImagePlus result = new StyleTransferCommand(service, IJ::escapePressed, progress).run(content, settings);
+            progress.finish("Atelier: " + result.getTitle() + " done");
+            result.show();
+        } catch (TransferException e) {
+            progress.finish("");
+            if (e.kind() == TransferException.Kind.CANCELLED) {
+                IJ.showStatus("Atelier: cancelled");
+                if (Interpreter.getInstance() != null) {
+                    fail("cancelled"); // stops the macro, e.g. a batch over a folder
+                }
+                return;
+            }
+            fail(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            progress.finish("");
+            fail(e.getMessage());
+        }
+    }
+
+    /** Reports a problem: a macro error (stops the macro) when a macro runs, else an error dialog. */
+    private static void fail(String message) {
+        String text = TITLE + ": " + message;
+        Interpreter interp = Interpreter.getInstance();
+        if (interp != null) {
+            interp.abort(text);
+        } else {
+            IJ.error(TITLE, message);
+        }
+    }
+}

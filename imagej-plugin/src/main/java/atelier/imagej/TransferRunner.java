@@ -1,0 +1,77 @@
+package atelier.imagej;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+import atelier.api.CancellationToken;
+import atelier.api.ProgressListener;
+import atelier.api.StyleTransferService;
+import atelier.api.TransferException;
+import atelier.api.TransferRequest;
+import atelier.api.TransferResult;
+
+/**
+ * Runs one transfer on a worker thread while the calling thread (ImageJ's command thread, which a macro waits on)
+ * polls for cancellation: when {@code cancelRequested} turns true (Esc in ImageJ) or the calling thread is
+ * interrupted (macro aborted), the run's {@link CancellationToken} fires and the service stops at its next step.
+ * The call returns only when the worker has finished, so a macro sees the result on its next line.
+ */
+public final class TransferRunner {
+    private static final long POLL_MILLIS = 100;
+
+    private final StyleTransferService service;
+    private final BooleanSupplier cancelRequested;
+
+    public TransferRunner(StyleTransferService service, BooleanSupplier cancelRequested) {
+        this.service = service;
+        this.cancelRequested = cancelRequested;
+    }
+
+    /**
+     * @throws TransferException from the service, {@code CANCELLED} when cancelled, {@code INTERNAL} wrapping an
+     *         unexpected exception of the worker
+     */
+    public TransferResult run(TransferRequest request, ProgressListener progress) throws TransferException {
+        CancellationToken token = new CancellationToken();
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "Atelier transfer " + request.strategyId());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<TransferResult> future = worker.submit(() -> service.transfer(request, progress, token));
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    return future.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (!token.isCancelled() && cancelRequested.getAsBoolean()) {
+                        token.cancel();
+                    }
+                } catch (InterruptedException e) {
+                    // keep waiting for the worker to stop cleanly, then restore the flag
+                    token.cancel();
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof TransferException) {
+                        throw (TransferException) cause;
+                    }
+                    throw new TransferException(TransferException.Kind.INTERNAL,
+                            "the transfer failed: " + cause, cause);
+                } finally {
+                    if (interrupted && future.isDone()) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        } finally {
+            worker.shutdown();
+        }
+    }
+}

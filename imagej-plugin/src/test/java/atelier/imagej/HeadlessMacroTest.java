@@ -1,0 +1,162 @@
+package atelier.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import net.imagej.patcher.LegacyEnvironment;
+
+/**
+ * Runs the command the way Fiji's {@code --headless} does: ImageJ 1.x patched by ij1-patcher, the plugin found
+ * through the {@code plugins.config} of a jar with an underscore in its name, macros calling
+ * {@code run("Style Transfer...", ...)}. The service is the fake one (system property), so this pins the macro
+ * keys, the menu registration and the image plumbing; no ij.* class may be touched before the patcher ran.
+ */
+class HeadlessMacroTest {
+    @TempDir
+    static Path tmp;
+    private static LegacyEnvironment ij1;
+
+    @BeforeAll
+    static void patchImageJ() throws Exception {
+        System.setProperty("atelier.imagej.service", FakeStyleTransferService.class.getName());
+        ij1 = new LegacyEnvironment(HeadlessMacroTest.class.getClassLoader(), true);
+        ij1.addPluginClasspath(pluginJar(tmp.resolve("plugins")).toFile());
+    }
+
+    @Test
+    void newImageRunsStyleTransferByMenuName() throws Exception {
+        Path style = shared("images/ihc.png");
+        ij1.runMacro("before = nImages; newImage('content', '16-bit ramp', 96, 64, 1);"
+                + "run('Style Transfer...', 'style=[" + style + "] strategy=latent-stats autoencoder=taesd "
+                + "method=wct strength=0.5 seed=7');"
+                + "call('java.lang.System.setProperty', 'atelier.test.result',"
+                + " getTitle() + ' ' + getWidth() + 'x' + getHeight() + ' ' + bitDepth() + ' ' + (nImages - before));", "");
+        assertEquals("content-latent-stats 96x64 24 2", System.getProperty("atelier.test.result"));
+        assertEquals("wct", FakeStyleTransferService.lastParameters().get("method"));
+        assertEquals("0.5", FakeStyleTransferService.lastParameters().get("strength"));
+        assertEquals("taesd", FakeStyleTransferService.lastParameters().get("autoencoder"));
+        assertEquals(7, FakeStyleTransferService.lastRequest.seed());
+    }
+
+    @Test
+    void exampleMacroStylisesAFileAndSavesIt() throws Exception {
+        Path out = tmp.resolve("astronaut-styled.png");
+        String macro = Files.readString(examples().resolve("style-transfer.ijm"));
+        ij1.runMacro(macro, "content=[" + shared("images/astronaut.png") + "] style=[" + shared("images/ihc.png")
+                + "] output=[" + out + "] options=[autoencoder=taesd strength=0.8]");
+        BufferedImage result = ImageIO.read(out.toFile());
+        assertNotNull(result, "the macro saved no image at " + out);
+        BufferedImage content = ImageIO.read(shared("images/astronaut.png").toFile());
+        assertEquals(content.getWidth(), result.getWidth());
+        assertEquals(content.getHeight(), result.getHeight());
+        assertEquals("0.8", FakeStyleTransferService.lastParameters().get("strength"));
+    }
+
+    @Test
+    void batchMacroStylisesEveryImageOfAFolder() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("batch in"));
+        Path out = tmp.resolve("batch out");
+        Files.copy(shared("images/astronaut.png"), in.resolve("astronaut.png"));
+        Files.copy(shared("images/coffee.png"), in.resolve("coffee.png"));
+        Files.writeString(in.resolve("notes.txt"), "not an image");
+        String macro = Files.readString(examples().resolve("batch-folder.ijm"));
+        ij1.runMacro(macro, "input=[" + in + "] style=[" + shared("images/ihc.png") + "] output=[" + out
+                + "] options=[method=wct seed=3]");
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals("[astronaut-latent-stats.png, coffee-latent-stats.png]",
+                    files.map(p -> p.getFileName().toString()).sorted().toList().toString());
+        }
+        assertTrue(Files.exists(out.resolve("astronaut-latent-stats.png")));
+        BufferedImage coffee = ImageIO.read(out.resolve("coffee-latent-stats.png").toFile());
+        BufferedImage original = ImageIO.read(in.resolve("coffee.png").toFile());
+        assertEquals(original.getWidth(), coffee.getWidth());
+        assertEquals(original.getHeight(), coffee.getHeight());
+        assertEquals(3, FakeStyleTransferService.lastRequest.seed());
+    }
+
+    @Test
+    void pluginsConfigRegistersBothCommandNames() throws Exception {
+        ij1.runMacro("List.setCommands; call('java.lang.System.setProperty', 'atelier.test.commands',"
+                + " List.get('Style Transfer...') + ' ' + List.get('Style Transfer'));", "");
+        assertEquals("atelier.imagej.StyleTransfer_ atelier.imagej.StyleTransfer_",
+                System.getProperty("atelier.test.commands"));
+    }
+
+    @Test
+    void commandNameWithoutDotsWorksToo() throws Exception {
+        Path style = shared("images/ihc.png");
+        System.clearProperty("atelier.test.result");
+        ij1.runMacro("newImage('grey', '8-bit ramp', 40, 30, 1);"
+                + "run('Style Transfer', 'style=[" + style + "] method=adain');"
+                + "call('java.lang.System.setProperty', 'atelier.test.result', getTitle());", "");
+        assertEquals("grey-latent-stats", System.getProperty("atelier.test.result"));
+    }
+
+    @Test
+    void badValueStopsTheMacroWithAMessage() throws Exception {
+        Path style = shared("images/ihc.png");
+        System.clearProperty("atelier.test.after");
+        ij1.runMacro("newImage('c', '8-bit ramp', 40, 30, 1);"
+                    + "run('Style Transfer...', 'style=[" + style + "] strength=3');"
+                + "call('java.lang.System.setProperty', 'atelier.test.after', 'ran on');", "");
+        assertEquals(null, System.getProperty("atelier.test.after"), "the macro went on after a bad value");
+    }
+
+    @Test
+    void withoutOptionsHeadlessItAsksForThemInsteadOfHanging() throws Exception {
+        System.clearProperty("atelier.test.after");
+        ij1.runMacro("newImage('c', '8-bit ramp', 40, 30, 1); run('Style Transfer...');"
+                + "call('java.lang.System.setProperty', 'atelier.test.after', 'ran on');", "");
+        assertEquals(null, System.getProperty("atelier.test.after"), "the macro went on without options");
+    }
+
+    /** A jar named with an underscore holding the plugin's classes and plugins.config, as Fiji installs it. */
+    static Path pluginJar(Path dir) throws IOException, URISyntaxException {
+        URL config = HeadlessMacroTest.class.getClassLoader().getResource("plugins.config");
+        assertNotNull(config, "plugins.config is not on the test class path");
+        Path classes = Paths.get(config.toURI()).getParent();
+        Files.createDirectories(dir);
+        Path jar = dir.resolve("Atelier_-test.jar");
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os);
+                Stream<Path> walk = Files.walk(classes)) {
+            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
+                Files.copy(p, out);
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    static Path shared(String relative) {
+        String root = System.getProperty("atelier.shared", "../../shared");
+        Path p = Paths.get(root).resolve(relative).toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(p), "missing test input " + p);
+        return p;
+    }
+
+    static Path examples() {
+        Path p = Paths.get("").toAbsolutePath().resolveSibling("examples").resolve("macros");
+        assertTrue(Files.isDirectory(p), "missing " + p);
+        return p;
+    }
+}

@@ -1,0 +1,109 @@
+package atelier.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import net.imagej.patcher.LegacyEnvironment;
+
+/**
+ * The packaged plugin jar ({@code target/Atelier_-<version>.jar}) in ImageJ patched as Fiji {@code --headless}
+ * does, against the REAL host: the features built in this reactor, the models from {@code ATELIER_MODELS} (or the
+ * shared folder). A macro opens the astronaut, stylises it with the IHC stain image through {@code latent-stats}
+ * and TAESD, and the test checks the new image: size, type, Info, and that its colours moved toward the style.
+ * Runs in the integration-test phase ({@code mvn verify}), after the jar and the features are packaged.
+ */
+class RealHostMacroIT {
+    private static LegacyEnvironment ij1;
+
+    @BeforeAll
+    static void startPatchedImageJ() throws Exception {
+        String features = System.getProperty("atelier.features");
+        // set by the real-host execution (integration-test phase); absent when -Dtest picks this class earlier
+        assumeTrue(features != null, "no -Datelier.features: runs in the integration-test phase only");
+        assertTrue(Files.isDirectory(Paths.get(features, "latent-stats")), "features not built in " + features);
+        if (System.getenv("ATELIER_MODELS") == null && System.getProperty("atelier.models") == null) {
+            System.setProperty("atelier.models", HeadlessMacroTest.shared("models/README.md").getParent().toString());
+        }
+        ij1 = new LegacyEnvironment(RealHostMacroIT.class.getClassLoader(), true);
+        ij1.addPluginClasspath(packagedJar().toFile());
+    }
+
+    static Path packagedJar() throws Exception {
+        Path target = Paths.get("target");
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "Atelier_-*.jar")) {
+            for (Path jar : jars) {
+                return jar.toAbsolutePath();
+            }
+        }
+        throw new AssertionError("no target/Atelier_-*.jar: run this in the integration-test phase");
+    }
+
+    @Test
+    void astronautTakesTheIhcStyle() throws Exception {
+        Path content = HeadlessMacroTest.shared("images/astronaut.png");
+        Path style = HeadlessMacroTest.shared("images/ihc.png");
+        Path out = Paths.get("target", "real-host", "astronaut-latent-stats.png").toAbsolutePath();
+        Files.createDirectories(out.getParent());
+        Files.deleteIfExists(out);
+        ij1.runMacro("open('" + content + "'); before = nImages;"
+                + "run('Style Transfer...', 'style=[" + style + "] strategy=latent-stats autoencoder=taesd "
+                + "method=adain seed=1');"
+                + "call('java.lang.System.setProperty', 'atelier.it.result', getTitle() + ' ' + getWidth() + 'x'"
+                + " + getHeight() + ' ' + bitDepth() + ' ' + (nImages - before));"
+                + "call('java.lang.System.setProperty', 'atelier.it.info', getMetadata('Info'));"
+                + "saveAs('PNG', '" + out + "');", "");
+        assertEquals("astronaut.png-latent-stats 512x512 24 1", System.getProperty("atelier.it.result"));
+        String info = System.getProperty("atelier.it.info");
+        assertNotNull(info);
+        assertTrue(info.contains("strategy: latent-stats\n") && info.contains("parameter.autoencoder: taesd\n")
+                && info.contains("parameter.method: adain\n") && info.contains("seed: 1\n"), info);
+        assertTrue(info.contains("bundle: atelier.strategy.latentstats "), info);
+
+        BufferedImage result = ImageIO.read(out.toFile());
+        double[] r = meanRgb(result);
+        double[] c = meanRgb(ImageIO.read(content.toFile()));
+        double[] s = meanRgb(ImageIO.read(style.toFile()));
+        assertTrue(distance(r, s) < 0.25 * distance(c, s), String.format(
+                "result mean %s should be much nearer the style's %s than the content's %s is",
+                fmt(r), fmt(s), fmt(c)));
+    }
+
+    private static double[] meanRgb(BufferedImage img) {
+        double[] m = new double[3];
+        int w = img.getWidth();
+        int h = img.getHeight();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = img.getRGB(x, y);
+                m[0] += (p >> 16) & 0xff;
+                m[1] += (p >> 8) & 0xff;
+                m[2] += p & 0xff;
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            m[i] /= (double) w * h;
+        }
+        return m;
+    }
+
+    private static double distance(double[] a, double[] b) {
+        return Math.sqrt(Math.pow(a[0] - b[0], 2) + Math.pow(a[1] - b[1], 2) + Math.pow(a[2] - b[2], 2));
+    }
+
+    private static String fmt(double[] v) {
+        return String.format("(%.1f, %.1f, %.1f)", v[0], v[1], v[2]);
+    }
+}
