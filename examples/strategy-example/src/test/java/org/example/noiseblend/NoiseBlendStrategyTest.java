@@ -124,13 +124,29 @@ class NoiseBlendStrategyTest {
     @Test
     void picturesForALook() throws Exception {
         Path images = models().getParent().resolve("images");
-        FloatImage content = readPng(images.resolve("astronaut.png"));
-        FloatImage style = readPng(images.resolve("ihc.png"));
+        FloatImage content = halfSize(readPng(images.resolve("astronaut.png")));
+        FloatImage style = halfSize(readPng(images.resolve("ihc.png")));
         FloatImage a = run(content, style, 42, Map.of());
         FloatImage b = run(content, style, 42, Map.of("blend", "1", "amount", "0"));
         FloatImage c = run(content, style, 42, Map.of("blend", "1", "amount", "1"));
         assertEquals(content.width(), a.width());
         writeRow(Path.of("target/noise-blend-astronaut-ihc.png"), java.util.List.of(content, style, a, b, c));
+    }
+
+    /** 2×2 box average (keeps the test quick). */
+    static FloatImage halfSize(FloatImage img) {
+        int w = img.width() / 2;
+        int h = img.height() / 2;
+        float[] d = new float[img.channels() * w * h];
+        for (int c = 0; c < img.channels(); c++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    d[(c * h + y) * w + x] = (img.get(c, 2 * y, 2 * x) + img.get(c, 2 * y, 2 * x + 1)
+                            + img.get(c, 2 * y + 1, 2 * x) + img.get(c, 2 * y + 1, 2 * x + 1)) / 4;
+                }
+            }
+        }
+        return new FloatImage(w, h, img.channels(), d);
     }
 
     static FloatImage readPng(Path file) throws IOException {
