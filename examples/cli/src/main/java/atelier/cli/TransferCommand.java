@@ -104,7 +104,7 @@ final class TransferCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("wrote ").append(out).append(" (").append(r.image().width()).append('×').append(r.image().height())
                 .append(") with ").append(r.strategyId()).append(' ').append(r.strategyVersion())
-                .append(" ").append(r.parameters()).append(" seed ").append(r.seed());
+                .append(" ").append(new java.util.TreeMap<>(r.parameters())).append(" seed ").append(r.seed());
         if (r.model() != null && !r.model().isEmpty()) {
             sb.append(" model ").append(r.model());
         }

@@ -53,6 +53,16 @@ class InputErrorsTest {
     }
 
     @Test
+    void existingTraceFileIsNotOverwrittenWithoutForce() throws IOException {
+        Path trace = Files.writeString(dir.resolve("run.safetensors"), "keep me");
+        CliRun r = transfer(CliRun.sharedImage("astronaut.png").toString(), CliRun.sharedImage("ihc.png").toString(),
+                dir.resolve("out.png"), "--trace", trace.toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("trace file exists"), r.toString());
+        assertEquals("keep me", Files.readString(trace));
+    }
+
+    @Test
     void demoRefusesAnExistingOutputToo() throws IOException {
         Path out = Files.writeString(dir.resolve("demo.png"), "keep me");
         CliRun r = CliRun.of("demo", "--out", out.toString());

@@ -73,6 +73,18 @@ class TransferEndToEndTest {
     }
 
     @Test
+    void traceWritesTheRunsLatentsAsSafetensors() throws Exception {
+        Path trace = dir.resolve("trace.safetensors");
+        CliRun r = transfer(smallContent, smallStyle, dir.resolve("traced.png"), "--trace", trace.toString(),
+                "--set", "autoencoder=taesd");
+        assertEquals(0, r.code(), r.toString());
+        byte[] bytes = Files.readAllBytes(trace);
+        long headerLength = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(bytes, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(header.contains("encode.content") && header.contains("latent-stats"), header);
+    }
+
+    @Test
     void unknownStrategyIsBadInput() {
         CliRun r = transfer(smallContent, smallStyle, dir.resolve("u.png"), "--strategy", "no-such-strategy");
         assertEquals(2, r.code(), r.toString());
