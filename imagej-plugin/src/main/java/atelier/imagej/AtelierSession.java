@@ -31,7 +31,13 @@ public final class AtelierSession {
             return override;
         }
         if (host == null) {
-            host = HostHandle.start();
+            try {
+                host = HostHandle.start();
+            } catch (LinkageError e) {
+                throw new TransferException(TransferException.Kind.INTERNAL, "the Atelier host is not on ImageJ's "
+                        + "class path (" + e.getMessage() + "): copy the Atelier host, DJL and Felix jars into "
+                        + "Fiji.app/jars (see the plugin's README)", e);
+            }
             HostHandle started = host;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "Atelier host shutdown"));
         }

@@ -129,6 +129,21 @@ class HeadlessMacroTest {
         assertEquals(null, System.getProperty("atelier.test.after"), "the macro went on without options");
     }
 
+    @Test
+    void recordedOptionsReplayToTheSameRequest() throws Exception {
+        String style = shared("images/ihc.png").toString();
+        FakeStyleTransferService fake = new FakeStyleTransferService();
+        TransferSettings recorded = SettingsParser.parse("style=[" + style + "] strategy=all-types gamma=0.3 "
+                + "steps=7 adain_init=false layers=all prompt=[in the style of a stain] seed=13 model=[tiny sd]",
+                fake.strategies());
+        ij1.runMacro("newImage('r', 'RGB noise', 24, 16, 1);"
+                + "run('Style Transfer...', '" + recorded.toMacroOptions() + "');", "");
+        assertEquals(recorded.parameters(), FakeStyleTransferService.lastParameters());
+        assertEquals(13, FakeStyleTransferService.lastRequest.seed());
+        assertEquals("tiny sd", FakeStyleTransferService.lastRequest.model().orElseThrow());
+        assertEquals("all-types", FakeStyleTransferService.lastRequest.strategyId());
+    }
+
     /** A jar named with an underscore holding the plugin's classes and plugins.config, as Fiji installs it. */
     static Path pluginJar(Path dir) throws IOException, URISyntaxException {
         URL config = HeadlessMacroTest.class.getClassLoader().getResource("plugins.config");
