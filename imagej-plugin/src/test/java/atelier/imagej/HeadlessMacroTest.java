@@ -50,7 +50,7 @@ class HeadlessMacroTest {
                 + "method=wct strength=0.5 seed=7');"
                 + "call('java.lang.System.setProperty', 'atelier.test.result',"
                 + " getTitle() + ' ' + getWidth() + 'x' + getHeight() + ' ' + bitDepth() + ' ' + (nImages - before));", "");
-        assertEquals("content-latent-stats 96x64 24 2", System.getProperty("atelier.test.result"));
+        assertEquals("content-latent-stats 96x64 16 2", System.getProperty("atelier.test.result"));
         assertEquals("wct", FakeStyleTransferService.lastParameters().get("method"));
         assertEquals("0.5", FakeStyleTransferService.lastParameters().get("strength"));
         assertEquals("taesd", FakeStyleTransferService.lastParameters().get("autoencoder"));
