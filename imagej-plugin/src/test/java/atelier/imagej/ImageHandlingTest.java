@@ -100,13 +100,18 @@ class ImageHandlingTest {
         byte[] r = new byte[256];
         byte[] g = new byte[256];
         byte[] b = new byte[256];
-        for (int i = 0; i < 256; i++) {
-            r[i] = (byte) i;
-            b[i] = (byte) (255 - i);
+        for (int i = 1; i < 256; i++) {
+            r[i] = (byte) (i * 37);
+            g[i] = (byte) (i * 91);
+            b[i] = (byte) (i * 53);
         }
+        b[0] = (byte) 255;
         ByteProcessor indexed = new ByteProcessor(20, 10, new byte[200], new IndexColorModel(8, 256, r, g, b));
-        ImagePlus imp = new ImagePlus("indexed", indexed);
-        assertEquals(ImagePlus.COLOR_256, imp.getType());
+        ImagePlus imp = new ImagePlus("indexed", indexed) {
+            { // what the GIF / indexed-colour readers do
+                setType(COLOR_256);
+            }
+        };
         ImagePlus out = run(imp, "strength=0");
         assertEquals(24, out.getBitDepth());
         assertEquals(0xff0000ff, ((ColorProcessor) out.getProcessor()).get(0, 0), "index 0 is blue in the LUT");
@@ -221,7 +226,7 @@ class ImageHandlingTest {
 
     @Test
     void aSelectionChangesOnlyItsInsideWithASoftEdge() throws Exception {
-        ByteProcessor bp = new ByteProcessor(120, 120);
+        ByteProcessor bp = new ByteProcessor(240, 120);
         bp.setValue(10);
         bp.fill();
         ImagePlus content = new ImagePlus("grey", bp);
@@ -234,7 +239,9 @@ class ImageHandlingTest {
         assertTrue(centre != 10, "the inside is stylised");
         int edge = r.get(22, 60); // 2 px inside the oval's left edge
         assertTrue(Math.abs(edge - 10) < Math.abs(centre - 10), "soft edge: " + edge + " vs centre " + centre);
-        assertTrue(FakeStyleTransferService.lastRequest.content().width() < 120, "only the selection's region");
+        assertEquals(10, r.get(200, 60), "far outside");
+        assertEquals(20 + 80 + 32, FakeStyleTransferService.lastRequest.content().width(),
+                "only the selection's region and a margin are stylised");
         assertArrayEquals(new int[] {10}, new int[] {content.getProcessor().get(60, 60)}, "content untouched");
     }
 
