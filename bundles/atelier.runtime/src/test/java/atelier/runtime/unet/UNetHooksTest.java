@@ -162,11 +162,15 @@ class UNetHooksTest {
         AttentionProcessor nop = c -> { };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> unet.validate(
                 HookSet.empty().attention("up_blocks.0.attentions.1.transformer_blocks.0.atn1", nop)));
-        assertTrue(e.getMessage().startsWith("unknown attention hook path 'up_blocks.0.attentions.1.transformer_blocks"
+        assertTrue(e.getMessage().startsWith("unknown hook path 'up_blocks.0.attentions.1.transformer_blocks"
                 + ".0.atn1'; nearest valid paths: " + ATTN1), e.getMessage());
         IllegalArgumentException f = assertThrows(IllegalArgumentException.class, () -> unet.validate(
                 HookSet.empty().feature("mid_blok", c -> { })));
         assertTrue(f.getMessage().contains("nearest valid paths: mid_block"), f.getMessage());
+        IllegalArgumentException g = assertThrows(IllegalArgumentException.class, () -> unet.validate(
+                HookSet.empty().attention("mid_block", nop)));
+        assertTrue(g.getMessage().startsWith("unknown hook path 'mid_block'; nearest valid paths: mid_block.attentions"),
+                g.getMessage());
         try (NDManager m = manager.newSubManager()) {
             assertThrows(IllegalArgumentException.class, () -> run(m, HookSet.empty().feature("nowhere", c -> { })));
         }
