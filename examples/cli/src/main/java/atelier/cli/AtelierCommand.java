@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "atelier", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Training-free diffusion style transfer from the command line.",
         subcommands = { TransferCommand.class, StrategiesCommand.class, FeaturesCommand.class, ModelsCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class },
+                VerifyCommand.class, BenchCommand.class, DemoCommand.class, CommandLine.HelpCommand.class },
         footer = { "", "Exit codes: 0 ok, 1 failure, 2 bad input (file, image, strategy, parameter, model), "
                 + "130 cancelled (Ctrl-C)." })
 public final class AtelierCommand implements Runnable {
@@ -44,6 +44,8 @@ public final class AtelierCommand implements Runnable {
         cl.setExecutionExceptionHandler(errors);
         cl.setParameterExceptionHandler(errors);
         cl.setExitCodeExceptionMapper(errors);
+        // bench hands every argument to the benchmark, options included
+        cl.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
         return cl;
     }
 

@@ -56,7 +56,7 @@ final class StrategiesCommand implements Callable<Integer> {
             out.println("  no parameters");
         }
         for (ParameterSpec p : s.parameters()) {
-            out.println("  --set " + p.key() + "=…  " + type(p) + ", default " + p.defaultValue() + allowed(p)
+            out.println("  --set " + p.key() + "=VALUE  " + type(p) + ", default " + p.defaultValue() + allowed(p)
                     + "  (" + p.label() + ")");
             if (!p.help().isEmpty()) {
                 wrap(out, p.help(), "      ");
@@ -97,7 +97,7 @@ final class StrategiesCommand implements Callable<Integer> {
                 if (Double.isNaN(p.min()) && Double.isNaN(p.max())) {
                     return "";
                 }
-                return ", range [" + bound(p.min(), "-∞") + ", " + bound(p.max(), "∞") + "]";
+                return ", range [" + bound(p.min(), "-inf") + ", " + bound(p.max(), "inf") + "]";
             case BOOLEAN:
                 return ", true|false";
             default:

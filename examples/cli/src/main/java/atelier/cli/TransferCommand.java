@@ -102,7 +102,7 @@ final class TransferCommand implements Callable<Integer> {
 
     private String summary(TransferResult r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("wrote ").append(out).append(" (").append(r.image().width()).append('×').append(r.image().height())
+        sb.append("wrote ").append(out).append(" (").append(r.image().width()).append('x').append(r.image().height())
                 .append(") with ").append(r.strategyId()).append(' ').append(r.strategyVersion())
                 .append(" ").append(new java.util.TreeMap<>(r.parameters())).append(" seed ").append(r.seed());
         if (r.model() != null && !r.model().isEmpty()) {
