@@ -27,6 +27,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--golden", required = true, paramLabel = "DIR", description = "Folder of reference outputs.")
     private Path golden;
 
+    @Option(names = "--details", description = "Also print every compared tensor of each case (indented).")
+    private boolean details;
+
     @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads of the engine.")
     private Integer threads;
 
@@ -41,6 +44,6 @@ final class VerifyCommand implements Callable<Integer> {
         if (threads != null) {
             EngineThreads.set(threads);
         }
-        return Verify.run(model, golden, AtelierCommand.of(spec).out());
+        return Verify.run(model, golden, AtelierCommand.of(spec).out(), details);
     }
 }

@@ -31,6 +31,14 @@ public final class Verify {
      * @return 0 if every case passed, 1 otherwise
      */
     public static int run(Path modelDir, Path goldenDir, PrintStream out) {
+        return run(modelDir, goldenDir, out, false);
+    }
+
+    /**
+     * As {@link #run(Path, Path, PrintStream)}; with {@code details}, every compared tensor of a case follows its
+     * line, indented (the one-line-per-case format is then no longer kept).
+     */
+    public static int run(Path modelDir, Path goldenDir, PrintStream out, boolean details) {
         int passed = 0;
         int failed = 0;
         List<Path> manifests;
@@ -65,7 +73,7 @@ public final class Verify {
                         String id = c.has("id") ? c.get("id").getAsString() : "(no id)";
                         CaseResult r = runner.run(id, c);
                         out.println(r.line());
-                        if (r.checks().size() > 1) {
+                        if (details && r.checks().size() > 1) {
                             for (Check k : r.checks()) {
                                 out.println("  " + (k.passed() ? "ok   " : "over ") + k.name() + " max_abs="
                                         + CaseResult.fmt(k.maxAbs()) + " tol=" + CaseResult.fmt(k.tol()));
