@@ -39,9 +39,13 @@ setBatchMode(false);
 print("Atelier: stylised " + done + " image(s) into " + output);
 
 function isImageFile(name) {
+    // one test per extension: a chain of || over several lines is not evaluated as expected by the macro interpreter
     lower = toLowerCase(name);
-    return endsWith(lower, ".png") || endsWith(lower, ".tif") || endsWith(lower, ".tiff")
-        || endsWith(lower, ".jpg") || endsWith(lower, ".jpeg");
+    extensions = newArray(".png", ".tif", ".tiff", ".jpg", ".jpeg", ".gif", ".bmp");
+    for (k = 0; k < extensions.length; k++) {
+        if (endsWith(lower, extensions[k])) return true;
+    }
+    return false;
 }
 
 // Reads key=value or key=[value with spaces] from the macro argument.

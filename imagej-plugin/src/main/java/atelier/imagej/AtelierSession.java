@@ -1,6 +1,12 @@
 package atelier.imagej;
 
+import java.util.List;
+import java.util.Optional;
+
 import atelier.api.StyleTransferService;
+import atelier.api.spi.Preset;
+import atelier.api.spi.UiContribution;
+import atelier.host.AtelierHost;
 import atelier.api.TransferException;
 
 /**
@@ -42,6 +48,27 @@ public final class AtelierSession {
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "Atelier host shutdown"));
         }
         return host.service();
+    }
+
+    /**
+     * The presets UI contribution bundles offer right now: from the host's {@code UiContribution} services, or,
+     * when a replacement service is in use, from that service if it is itself a {@code UiContribution}. Never
+     * starts the host.
+     */
+    public static synchronized List<Preset> presets() {
+        if (override != null || host == null) {
+            return override instanceof UiContribution ui ? ui.presets() : List.of();
+        }
+        return host.presets();
+    }
+
+    /** The running host, starting it if needed; empty when a replacement service is in use. */
+    static synchronized Optional<AtelierHost> host() throws TransferException {
+        StyleTransferService s = service();
+        if (override != null || s == null || host == null) {
+            return Optional.empty();
+        }
+        return Optional.of(host.host());
     }
 
     /** Uses {@code service} instead of the host from now on; {@code null} goes back to the host. */

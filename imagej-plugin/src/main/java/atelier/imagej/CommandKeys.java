@@ -12,8 +12,18 @@ public final class CommandKeys {
     public static final String SEED = "seed";
     /** Model name from the model store or a path (optional). */
     public static final String MODEL = "model";
+    /** Every plane of a stack or hyperstack (bare key = true), else only the current plane. */
+    public static final String STACK = "stack";
+    /** Grey value mapping into [0, 1]: {@code display} or {@code percentiles}. */
+    public static final String RANGE = "range";
+    /** Keep a colour result for grey content (bare key = true). */
+    public static final String COLOR = "color";
+    /** Largest tile side in pixels. */
+    public static final String TILE = "tile";
+    /** Soft edge of a selection, in pixels. */
+    public static final String FEATHER = "feather";
     /** All of them. A strategy parameter may not use one of these keys. */
-    public static final List<String> ALL = List.of(STYLE, STRATEGY, SEED, MODEL);
+    public static final List<String> ALL = List.of(STYLE, STRATEGY, SEED, MODEL, STACK, RANGE, COLOR, TILE, FEATHER);
     /** The strategy used when none is named. */
     public static final String DEFAULT_STRATEGY = "latent-stats";
 

@@ -3,7 +3,14 @@ package atelier.imagej;
 import java.io.File;
 import java.nio.file.Files;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.util.tracker.ServiceTracker;
+
 import atelier.api.StyleTransferService;
+import atelier.api.spi.Preset;
+import atelier.api.spi.UiContribution;
 import atelier.api.TransferException;
 import atelier.host.AtelierHost;
 import atelier.host.HostConfig;
@@ -20,12 +27,18 @@ import ij.IJ;
 final class HostHandle implements AutoCloseable {
     static final String FEATURES_PROPERTY = "atelier.features";
 
+    /** The feature holding Atelier's own presets; installed with the defaults when the repository has it. */
+    static final String PRESETS_FEATURE = "presets";
+
     private final AtelierHost host;
     private final StyleTransferService service;
+    private final ServiceTracker<UiContribution, UiContribution> contributions;
 
     private HostHandle(AtelierHost host, StyleTransferService service) {
         this.host = host;
         this.service = service;
+        this.contributions = new ServiceTracker<>(host.context(), UiContribution.class, null);
+        this.contributions.open();
     }
 
     static HostHandle start() throws TransferException {
@@ -41,6 +54,11 @@ final class HostHandle implements AutoCloseable {
     private static HostHandle startHost() throws TransferException {
         defaultFeaturesFolder();
         HostConfig config = HostConfig.builder().modelLocator(new ModelStore()).build();
+        if (Files.isDirectory(config.featureRepository().resolve(PRESETS_FEATURE))) {
+            List<String> initial = new ArrayList<>(config.initialFeatures());
+            initial.add(PRESETS_FEATURE);
+            config = HostConfig.builder().modelLocator(config.modelLocator()).initialFeatures(initial).build();
+        }
         if (!Files.isDirectory(config.featureRepository())) {
             throw new TransferException(TransferException.Kind.INTERNAL, "no Atelier features folder at "
                     + config.featureRepository() + ": copy the built features to Fiji.app/atelier/features, or set "
@@ -69,8 +87,34 @@ final class HostHandle implements AutoCloseable {
         return service;
     }
 
+    /** The host, for the management commands. */
+    AtelierHost host() {
+        return host;
+    }
+
+    /**
+     * The presets of every {@link UiContribution} service registered right now (bundles come and go while ImageJ
+     * runs); a contribution that throws is skipped.
+     */
+    List<Preset> presets() {
+        List<Preset> out = new ArrayList<>();
+        Object[] services = contributions.getServices();
+        if (services == null) {
+            return out;
+        }
+        for (Object s : services) {
+            try {
+                out.addAll(((UiContribution) s).presets());
+            } catch (RuntimeException | LinkageError e) {
+                IJ.log("Atelier: a UI contribution failed to list its presets: " + e);
+            }
+        }
+        return out;
+    }
+
     @Override
     public void close() {
+        contributions.close();
         host.close();
     }
 

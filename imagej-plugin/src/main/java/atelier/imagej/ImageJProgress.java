@@ -1,21 +1,88 @@
 package atelier.imagej;
 
-import atelier.api.ProgressListener;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
 import ij.IJ;
 
-/** Shows a run's progress in ImageJ's status bar and progress bar (both no-ops when headless). */
-final class ImageJProgress implements ProgressListener {
+/**
+ * Shows a run's progress in ImageJ's status bar and progress bar (both no-ops when headless): the unit (plane,
+ * tile), the strategy's phase and step, and the time left, estimated from the units done so far (and from the
+ * first unit's phases while the first one runs).
+ */
+final class ImageJProgress implements UnitProgress {
     private final String strategyId;
+    private final LongSupplier clock;
+    private final long start;
+    private int unit;
+    private int units = 1;
+    private String label = "";
+    private double unitFraction;
 
     ImageJProgress(String strategyId) {
+        this(strategyId, System::nanoTime);
+    }
+
+    ImageJProgress(String strategyId, LongSupplier nanoClock) {
         this.strategyId = strategyId;
+        this.clock = nanoClock;
+        this.start = nanoClock.getAsLong();
+    }
+
+    @Override
+    public synchronized void unit(int index, int count, String unitLabel) {
+        unit = index;
+        units = Math.max(1, count);
+        label = unitLabel == null ? "" : unitLabel;
+        unitFraction = 0;
     }
 
     @Override
     public void progress(String phase, int done, int total) {
+        String line = statusLine(phase, done, total);
+        IJ.showStatus(line);
+        IJ.showProgress(fraction());
+    }
+
+    /** The status text for a progress report (also updates the fraction done). */
+    synchronized String statusLine(String phase, int done, int total) {
         int t = Math.max(1, total);
-        IJ.showStatus("Atelier " + strategyId + ": " + phase + " " + done + "/" + t + " (Esc cancels)");
-        IJ.showProgress(Math.min(done, t), t);
+        unitFraction = Math.min(1.0, Math.max(unitFraction, Math.min(done, t) / (double) t));
+        StringBuilder sb = new StringBuilder("Atelier ").append(strategyId).append(": ");
+        if (!label.isEmpty()) {
+            sb.append(label).append(", ");
+        }
+        sb.append(phase).append(' ').append(Math.min(done, t)).append('/').append(t);
+        String left = timeLeft();
+        if (!left.isEmpty()) {
+            sb.append(", ").append(left);
+        }
+        return sb.append(" (Esc cancels)").toString();
+    }
+
+    /** Fraction of the whole run done, in [0, 1). */
+    synchronized double fraction() {
+        return Math.min(0.999, (unit + unitFraction) / units);
+    }
+
+    private String timeLeft() {
+        double f = fraction();
+        double elapsed = (clock.getAsLong() - start) / 1e9;
+        if (f < 0.02 || elapsed < 1) {
+            return "";
+        }
+        long left = Math.round(elapsed / f * (1 - f));
+        return "about " + duration(left) + " left";
+    }
+
+    static String duration(long seconds) {
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        if (seconds < 3600) {
+            return String.format(Locale.ROOT, "%d:%02d min", seconds / 60, seconds % 60);
+        }
+        return String.format(Locale.ROOT, "%d:%02d h", seconds / 3600, (seconds % 3600) / 60);
     }
 
     /** Clears the bars at the end of a run. */

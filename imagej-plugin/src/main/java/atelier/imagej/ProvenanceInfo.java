@@ -1,9 +1,14 @@
 package atelier.imagej;
 
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 import atelier.api.TransferResult;
+import atelier.imagej.pixels.IntensityMap;
+import atelier.imagej.pixels.Tiles;
+import ij.ImagePlus;
+import ij.gui.Roi;
 
 /**
  * The text stored as the result image's {@code Info} property (Image &gt; Show Info): strategy, bundle and version,
@@ -26,6 +31,15 @@ public final class ProvenanceInfo {
      */
     public static String text(String contentTitle, String contentPath, String stylePath, TransferSettings settings,
             TransferResult result) {
+        return text(contentTitle, contentPath, stylePath, settings, result, "");
+    }
+
+    /**
+     * As {@link #text(String, String, String, TransferSettings, TransferResult)}, with lines describing how the
+     * ImageJ image was read ({@link #imageLines}) before the macro call.
+     */
+    public static String text(String contentTitle, String contentPath, String stylePath, TransferSettings settings,
+            TransferResult result, String imageLines) {
         StringBuilder sb = new StringBuilder();
         sb.append(HEADER).append('\n');
         sb.append("content: ").append(contentTitle);
@@ -53,13 +67,59 @@ public final class ProvenanceInfo {
         sb.append("model.sha256: ").append(result.modelSha256().isEmpty() ? "(none)" : result.modelSha256())
                 .append('\n');
         sb.append("seconds: ").append(String.format(Locale.ROOT, "%.2f", result.seconds())).append('\n');
+        sb.append(imageLines);
         TransferSettings used = new TransferSettings(settings.style(), result.strategyId(),
-                mergedParameters(settings, params), result.seed(), settings.model());
+                mergedParameters(settings, params), result.seed(), settings.model(), settings.image());
         sb.append("macro: run(\"").append(StyleTransfer_.COMMAND).append("\", \"")
                 .append(escapeMacroString(used.toMacroOptions())).append("\");\n");
         sb.append("cli: ").append(commandLine(contentPath, stylePath != null ? stylePath : settings.style(), used,
                 fileBase(contentTitle) + "-" + result.strategyId() + ".png")).append('\n');
         return sb.toString();
+    }
+
+    /**
+     * How the image was read: planes, the grey value range per channel, tiles and selection, one
+     * {@code image.*} line each.
+     */
+    static String imageLines(ImagePlus content, PlaneSet planes, List<IntensityMap> maps, Tiles tiles, Roi roi) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("image.type: ").append(typeName(content)).append('\n');
+        sb.append("image.planes: ").append(planes.describe()).append('\n');
+        for (int c = 0; c < maps.size(); c++) {
+            IntensityMap m = maps.get(c);
+            if (m != null) {
+                sb.append("image.range").append(maps.size() > 1 ? ".c" + (c + 1) : "").append(": ")
+                        .append(num(m.low())).append(" – ").append(num(m.high()))
+                        .append(m.inverted() ? " (inverted LUT)" : "").append('\n');
+            }
+        }
+        if (tiles.isSplit()) {
+            sb.append("image.tiles: ").append(tiles.tiles().size()).append(" per plane, overlap ")
+                    .append(tiles.overlap()).append(" px\n");
+        }
+        if (roi != null) {
+            java.awt.Rectangle b = roi.getBounds();
+            sb.append("image.selection: ").append(roi.getTypeAsString()).append(" at ").append(b.x).append(',')
+                    .append(b.y).append(' ').append(b.width).append('×').append(b.height).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String typeName(ImagePlus imp) {
+        String base;
+        switch (imp.getType()) {
+            case ImagePlus.GRAY8: base = "8-bit"; break;
+            case ImagePlus.GRAY16: base = "16-bit"; break;
+            case ImagePlus.GRAY32: base = "32-bit"; break;
+            case ImagePlus.COLOR_256: base = "8-bit colour table"; break;
+            default: base = "RGB"; break;
+        }
+        return imp.isComposite() ? base + " composite, " + imp.getNChannels() + " channels" : base;
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+                : String.format(Locale.ROOT, "%.6g", v);
     }
 
     /**

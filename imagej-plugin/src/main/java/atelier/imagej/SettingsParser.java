@@ -43,7 +43,8 @@ public final class SettingsParser {
                         + "; allowed keys: " + String.join(", ", allowed));
             }
         }
-        return new TransferSettings(style.trim(), strategy.id(), canonical(specs, raw), seed, model.trim());
+        ImageOptions image = ImageOptions.parse(opts);
+        return new TransferSettings(style.trim(), strategy.id(), canonical(specs, raw), seed, model.trim(), image);
     }
 
     /**
@@ -54,6 +55,7 @@ public final class SettingsParser {
      */
     public static MacroOptions checkSyntax(String options) {
         MacroOptions opts = MacroOptions.parse(options);
+        ImageOptions.parse(opts); // image keys are checked before the host starts, too
         String style = opts.get(CommandKeys.STYLE);
         if (style == null || style.isBlank()) {
             throw new IllegalArgumentException("style=[...] is required: the title of an open image or the path of "

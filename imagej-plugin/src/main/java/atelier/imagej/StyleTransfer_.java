@@ -13,8 +13,10 @@ import ij.plugin.PlugIn;
 import ij.plugin.frame.Recorder;
 
 /**
- * Plugins &gt; Atelier &gt; Style Transfer...: stylises the current plane of the current image with a style image
- * and one of the installed strategies; the result is a new image, the input is never changed.
+ * Plugins &gt; Atelier &gt; Style Transfer...: stylises the current plane, or every plane, of the current image
+ * (8/16/32-bit grey, RGB, indexed colour, composite, stacks and hyperstacks; inside the selection if there is
+ * one) with a style image and one of the installed strategies; the result is a new image, the input is never
+ * changed.
  * <p>
  * Macro: {@code run("Style Transfer...", "style=[title or path] strategy=latent-stats method=wct seed=42");}
  * with every strategy parameter under its {@code ParameterSpec} key. Keys not given take their defaults; an
@@ -48,7 +50,7 @@ public class StyleTransfer_ implements PlugIn {
                 throw new IllegalArgumentException("no dialog can be shown headless: give the options, e.g. "
                         + "run(\"" + COMMAND + "\", \"style=[path/to/style.png] strategy=latent-stats\")");
             } else {
-                settings = SettingsDialog.show(content, service.strategies());
+                settings = SettingsDialog.show(content, service.strategies(), AtelierSession.presets(), service);
                 if (settings == null) {
                     IJ.showStatus("");
                     return;
@@ -64,7 +66,12 @@ public class StyleTransfer_ implements PlugIn {
         ImageJProgress progress = new ImageJProgress(settings.strategyId());
         IJ.resetEscape();
         try {
-            ImagePlus result = new StyleTransferCommand(service, IJ::escapePressed, progress).run(content, settings);
+            ImagePlus result = new StyleTransferCommand(service, IJ::escapePressed, progress)
+                    .confirmLongWork(estimate -> confirm(estimate, macro)).run(content, settings);
+            if (result == null) {
+                progress.finish("Atelier: not started");
+                return;
+            }
             progress.finish("Atelier: " + result.getTitle() + " done");
             result.show();
         } catch (TransferException e) {
@@ -81,6 +88,40 @@ public class StyleTransfer_ implements PlugIn {
             progress.finish("");
             fail(e.getMessage());
         }
+    }
+
+    /**
+     * Before long work: a dialog that may decline it (interactive), or a log line (macros never stop to ask,
+     * so a batch over a folder runs unattended).
+     */
+    private static boolean confirm(WorkEstimate estimate, boolean macro) {
+        if (macro || GraphicsEnvironment.isHeadless()) {
+            IJ.log("Atelier: " + estimate.describe());
+            return true;
+        }
+        ij.gui.GenericDialog gd = new ij.gui.GenericDialog("Style Transfer: long run");
+        gd.addMessage("This will take a while:\n" + wrapped(estimate.describe())
+                + "\n \nEsc cancels at any time. A larger tile (tile=) is faster, a smaller one needs less memory.");
+        gd.setOKLabel("Start");
+        gd.showDialog();
+        return !gd.wasCanceled();
+    }
+
+    private static String wrapped(String text) {
+        StringBuilder sb = new StringBuilder();
+        int col = 0;
+        for (String word : text.split(" ")) {
+            if (col + word.length() > 70) {
+                sb.append('\n');
+                col = 0;
+            } else if (col > 0) {
+                sb.append(' ');
+                col++;
+            }
+            sb.append(word);
+            col += word.length();
+        }
+        return sb.toString();
     }
 
     /** Reports a problem: a macro error (stops the macro) when a macro runs, else an error dialog. */

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param parameters canonical parameter text by {@code ParameterSpec} key, in declaration order
  * @param seed       random seed
  * @param model      model name or path; empty = the strategy's default
+ * @param image      how the ImageJ image is read and written (planes, grey range, colour, tiles, selection edge)
  */
 public record TransferSettings(String style, String strategyId, Map<String, String> parameters, long seed,
-        String model) {
+        String model, ImageOptions image) {
     /** The seed used when none is given, the same as {@code TransferRequest}'s. */
     public static final long DEFAULT_SEED = 42;
 
@@ -26,6 +27,18 @@ public record TransferSettings(String style, String strategyId, Map<String, Stri
         Objects.requireNonNull(strategyId, "strategyId");
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         model = model == null ? "" : model;
+        image = image == null ? ImageOptions.DEFAULT : image;
+    }
+
+    /** Settings with the default {@link ImageOptions}. */
+    public TransferSettings(String style, String strategyId, Map<String, String> parameters, long seed,
+            String model) {
+        this(style, strategyId, parameters, seed, model, ImageOptions.DEFAULT);
+    }
+
+    /** The same settings with other image options. */
+    public TransferSettings withImage(ImageOptions options) {
+        return new TransferSettings(style, strategyId, parameters, seed, model, options);
     }
 
     /** The macro options string that reproduces these settings, with keys exactly as the command reads them. */
@@ -38,6 +51,7 @@ public record TransferSettings(String style, String strategyId, Map<String, Stri
         if (!model.isEmpty()) {
             sb.append(' ').append(MacroOptions.format(CommandKeys.MODEL, model));
         }
+        image.appendTo(sb);
         return sb.toString();
     }
 }

@@ -14,6 +14,8 @@ import atelier.api.TransferRequest;
 import atelier.api.TransferResult;
 import atelier.api.spi.ParameterSpec;
 import atelier.api.spi.Params;
+import atelier.api.spi.Preset;
+import atelier.api.spi.UiContribution;
 import atelier.api.spi.StrategySpec;
 
 /**
@@ -22,7 +24,7 @@ import atelier.api.spi.StrategySpec;
  * the content (as RGB) towards the style's mean colour by {@code strength}, so tests can check what reached it.
  * Public with a no-argument constructor, so {@link AtelierSession#SERVICE_PROPERTY} can name it.
  */
-public class FakeStyleTransferService implements StyleTransferService {
+public class FakeStyleTransferService implements StyleTransferService, UiContribution {
     static final StrategySpec LATENT_STATS = new StrategySpec("latent-stats", "Latent statistics", "",
             "Matches per-channel latent statistics of the content to the style.", "",
             List.of(ParameterSpec.ofChoice("autoencoder", "Autoencoder", "taef2",
@@ -37,6 +39,11 @@ public class FakeStyleTransferService implements StyleTransferService {
                     ParameterSpec.ofBoolean("adain_init", "AdaIN init", true, "start from AdaIN"),
                     ParameterSpec.ofChoice("layers", "Layers", "decoder", List.of("decoder", "all"), "where"),
                     ParameterSpec.ofString("prompt", "Prompt", "", "text prompt")));
+
+    /** Transfers started since the last reset (tiles count one each). */
+    static final java.util.concurrent.atomic.AtomicInteger CALLS = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether the last transfer ended because its token was cancelled. */
+    static volatile boolean lastCancelled;
 
     /** The last request seen by any instance (the headless macro test reads it across class loaders' calls). */
     static volatile TransferRequest lastRequest;
@@ -58,6 +65,8 @@ public class FakeStyleTransferService implements StyleTransferService {
     public TransferResult transfer(TransferRequest request, ProgressListener progress, CancellationToken cancel)
             throws TransferException {
         lastRequest = request;
+        CALLS.incrementAndGet();
+        lastCancelled = false;
         StrategyInfo info = strategy(request.strategyId()).orElseThrow(() -> new TransferException(
                 TransferException.Kind.BAD_INPUT, "unknown strategy " + request.strategyId()));
         Params params;
@@ -67,6 +76,9 @@ public class FakeStyleTransferService implements StyleTransferService {
             throw new TransferException(TransferException.Kind.BAD_INPUT, e.getMessage(), e);
         }
         for (int i = 0; i < 10; i++) {
+            if (cancel.isCancelled()) {
+                lastCancelled = true;
+            }
             cancel.throwIfCancelled();
             progress.progress("generation", i + 1, 10);
             if (stepMillis > 0) {
@@ -101,6 +113,12 @@ public class FakeStyleTransferService implements StyleTransferService {
         return new TransferResult(new FloatImage(content.width(), content.height(), 3, out), info.id(),
                 info.version(), info.bundle(), params.asText(), request.seed(), model,
                 model.isEmpty() ? "" : "ab12cd34", 0.25);
+    }
+
+    @Override
+    public List<Preset> presets() {
+        return List.of(new Preset("Half way", "latent-stats", Map.of("strength", "0.5", "method", "wct"), "test"),
+                new Preset("Twenty steps", "all-types", Map.of("steps", "20", "layers", "all"), "test"));
     }
 
     /** Convenience for tests: the parameters of the last request. */

@@ -50,7 +50,7 @@ class HeadlessMacroTest {
                 + "method=wct strength=0.5 seed=7');"
                 + "call('java.lang.System.setProperty', 'atelier.test.result',"
                 + " getTitle() + ' ' + getWidth() + 'x' + getHeight() + ' ' + bitDepth() + ' ' + (nImages - before));", "");
-        assertEquals("content-latent-stats 96x64 24 2", System.getProperty("atelier.test.result"));
+        assertEquals("content-latent-stats 96x64 16 2", System.getProperty("atelier.test.result"));
         assertEquals("wct", FakeStyleTransferService.lastParameters().get("method"));
         assertEquals("0.5", FakeStyleTransferService.lastParameters().get("strength"));
         assertEquals("taesd", FakeStyleTransferService.lastParameters().get("autoencoder"));
@@ -142,6 +142,118 @@ class HeadlessMacroTest {
         assertEquals(13, FakeStyleTransferService.lastRequest.seed());
         assertEquals("tiny sd", FakeStyleTransferService.lastRequest.model().orElseThrow());
         assertEquals("all-types", FakeStyleTransferService.lastRequest.strategyId());
+    }
+
+    @Test
+    void everyImageTypeThroughAMacro() throws Exception {
+        Path style = shared("images/ihc.png");
+        StringBuilder macro = new StringBuilder("types = newArray('8-bit ramp', '16-bit ramp', '32-bit ramp', "
+                + "'RGB ramp'); r = '';");
+        macro.append("for (i = 0; i < types.length; i++) { newImage('t' + i, types[i], 48, 32, 1);"
+                + "run('Style Transfer...', 'style=[" + style + "] strength=0.5');"
+                + "r = r + getTitle() + ':' + bitDepth() + ' '; }");
+        macro.append("newImage('grey', '16-bit ramp', 48, 32, 1);"
+                + "run('Style Transfer...', 'style=[" + style + "] color');"
+                + "r = r + getTitle() + ':' + bitDepth();");
+        macro.append("call('java.lang.System.setProperty', 'atelier.test.types', r);");
+        ij1.runMacro(macro.toString(), "");
+        assertEquals("t0-latent-stats:8 t1-latent-stats:16 t2-latent-stats:32 t3-latent-stats:24 "
+                + "grey-latent-stats:24", System.getProperty("atelier.test.types"));
+    }
+
+    @Test
+    void compositeHyperstackAllPlanesAndCurrentPlane() throws Exception {
+        Path style = shared("images/ihc.png");
+        FakeStyleTransferService.CALLS.set(0);
+        ij1.runMacro("newImage('cells', '16-bit composite-mode ramp', 40, 30, 2, 3, 2);"
+                + "Stack.setPosition(2, 2, 1);"
+                + "run('Style Transfer...', 'style=[" + style + "] stack range=percentiles seed=5');"
+                + "Stack.getDimensions(w, h, c, z, t);"
+                + "all = getTitle() + ' ' + c + 'x' + z + 'x' + t + ' ' + bitDepth() + ' ' + is('composite');"
+                + "selectImage('cells'); Stack.setPosition(2, 2, 1);"
+                + "run('Style Transfer...', 'style=[" + style + "]');"
+                + "one = '' + nSlices + ' ' + bitDepth();"
+                + "call('java.lang.System.setProperty', 'atelier.test.hyper', all + ' | ' + one);", "");
+        assertEquals("cells-latent-stats 2x3x2 16 1 | 1 16", System.getProperty("atelier.test.hyper"));
+        assertEquals(12 + 1, FakeStyleTransferService.CALLS.get(), "12 planes, then the current one");
+    }
+
+    @Test
+    void selectionLimitsTheResultThroughAMacro() throws Exception {
+        Path style = shared("images/ihc.png");
+        ij1.runMacro("newImage('sel', '8-bit black', 120, 80, 1); makeOval(30, 20, 60, 40);"
+                + "run('Style Transfer...', 'style=[" + style + "] feather=4');"
+                + "call('java.lang.System.setProperty', 'atelier.test.roi', getPixel(2, 2) + ' ' + getPixel(60, 40)"
+                + " + ' ' + getPixel(31, 21));", "");
+        String[] v = System.getProperty("atelier.test.roi").split(" ");
+        assertEquals("0", v[0], "outside the selection");
+        assertTrue(Integer.parseInt(v[1]) > 0, "inside the selection: " + v[1]);
+        assertEquals("0", v[2], "the bounding box corner lies outside the oval");
+    }
+
+    @Test
+    void escapeCancelsAMacroRunWithoutAResult() throws Exception {
+        Path style = shared("images/ihc.png");
+        FakeStyleTransferService.stepMillis = 200;
+        System.clearProperty("atelier.test.after");
+        Thread presser = new Thread(() -> {
+            try {
+                Thread.sleep(600);
+                ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            presser.start();
+            ij1.runMacro("newImage('c', '8-bit ramp', 40, 30, 1);"
+                    + "run('Style Transfer...', 'style=[" + style + "]');"
+                    + "call('java.lang.System.setProperty', 'atelier.test.after', getTitle());", "");
+            presser.join();
+        } finally {
+            FakeStyleTransferService.stepMillis = 0;
+            ij.IJ.resetEscape();
+        }
+        assertTrue(FakeStyleTransferService.lastCancelled, "the service saw the cancellation");
+        assertEquals(null, System.getProperty("atelier.test.after"), "the macro went on after Esc");
+    }
+
+    @Test
+    void managementCommandsAreRegisteredAndAboutRunsHeadless() throws Exception {
+        ij1.runMacro("List.setCommands; call('java.lang.System.setProperty', 'atelier.test.menu',"
+                + " List.get('Batch...') + ' ' + List.get('Manage Strategies...') + ' ' + List.get('Models...')"
+                + " + ' ' + List.get('About Atelier...'));"
+                + "run('About Atelier...'); call('java.lang.System.setProperty', 'atelier.test.about', 'ran');", "");
+        assertEquals("atelier.imagej.Batch_ atelier.imagej.ManageStrategies_ atelier.imagej.Models_ "
+                + "atelier.imagej.About_", System.getProperty("atelier.test.menu"));
+        assertEquals("ran", System.getProperty("atelier.test.about"));
+    }
+
+    @Test
+    void batchCommandRunsTheBundledMacro() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("batch cmd in"));
+        Path out = tmp.resolve("batch cmd out");
+        Files.copy(shared("images/chessboard_GRAY_U16.tif"), in.resolve("chessboard.tif"));
+        Files.copy(shared("images/coffee.png"), in.resolve("coffee.png"));
+        ij1.runMacro("run('Batch...', 'input=[" + in + "] style=[" + shared("images/ihc.png") + "] output=[" + out
+                + "] strategy=latent-stats options=[strength=0.7]');", "");
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals("[chessboard-latent-stats.png, coffee-latent-stats.png]",
+                    files.map(p -> p.getFileName().toString()).sorted().toList().toString());
+        }
+        assertEquals("0.7", FakeStyleTransferService.lastParameters().get("strength"));
+    }
+
+    @Test
+    void modelsListRunsWithoutAHost() throws Exception {
+        System.setProperty("atelier.models", shared("models/README.md").getParent().toString());
+        System.clearProperty("atelier.test.after");
+        ij1.runMacro("run('Models...', 'action=list');"
+                + "call('java.lang.System.setProperty', 'atelier.test.after', 'listed');", "");
+        assertEquals("listed", System.getProperty("atelier.test.after"));
+        ij1.runMacro("run('Models...', 'action=fetch');"
+                + "call('java.lang.System.setProperty', 'atelier.test.after', 'went on');", "");
+        assertEquals("listed", System.getProperty("atelier.test.after"), "an unknown action stops the macro");
     }
 
     /** A jar named with an underscore holding the plugin's classes and plugins.config, as Fiji installs it. */

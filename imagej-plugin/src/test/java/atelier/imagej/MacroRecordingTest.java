@@ -18,7 +18,7 @@ class MacroRecordingTest {
         MacroRecording.record(s);
         String recorded = Recorder.getCommandOptions();
         assertEquals("style=[/some dir/ihc.png] strategy=all-types gamma=0.125 steps=50 adain_init=false "
-                + "layers=decoder prompt=[a cat in oils] seed=123 model=[tiny sd]", recorded);
+                + "layers=decoder prompt=[a cat in oils] seed=123 model=[tiny sd] range=display tile=1024 feather=8", recorded);
         assertEquals(s, SettingsParser.parse(recorded, service.strategies()));
     }
 }

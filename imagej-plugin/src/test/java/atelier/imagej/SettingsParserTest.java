@@ -77,8 +77,8 @@ class SettingsParserTest {
     @Test
     void unknownKeyListsTheAllowedOnes() {
         String m = message(() -> SettingsParser.parse("style=a strenght=0.5", strategies));
-        assertTrue(m.contains("'strenght'") && m.contains("style, strategy, seed, model, autoencoder, method, "
-                + "strength, keep_colors"), m);
+        assertTrue(m.contains("'strenght'") && m.contains("style, strategy, seed, model, stack, range, color, "
+                + "tile, feather, autoencoder, method, strength, keep_colors"), m);
     }
 
     @Test

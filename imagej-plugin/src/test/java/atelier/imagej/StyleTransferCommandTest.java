@@ -57,7 +57,7 @@ class StyleTransferCommandTest {
     }
 
     @Test
-    void stylisesSixteenBitContentWithAStyleFileIntoANewRgbImage() throws Exception {
+    void stylisesSixteenBitContentWithAStyleFileIntoANewSixteenBitImage() throws Exception {
         ImagePlus content = content16();
         short[] before = ((short[]) content.getProcessor().getPixels()).clone();
         Path style = HeadlessMacroTest.shared("images/ihc.png");
@@ -68,7 +68,9 @@ class StyleTransferCommandTest {
         assertEquals("cells.tif-latent-stats", out.getTitle());
         assertEquals(20, out.getWidth());
         assertEquals(10, out.getHeight());
-        assertTrue(out.getProcessor() instanceof ColorProcessor, "latent-stats results are RGB");
+        assertTrue(out.getProcessor() instanceof ShortProcessor, "grey content stays grey (16-bit)");
+        assertEquals(1000, out.getProcessor().getMin());
+        assertEquals(3000, out.getProcessor().getMax());
         assertEquals(0.5, out.getCalibration().pixelWidth);
         assertEquals(0.25, out.getCalibration().pixelHeight);
         assertEquals("µm", out.getCalibration().getUnit());

@@ -87,7 +87,7 @@ class StyleTransferPlugInTest {
         assertEquals("grey.png-latent-stats", result.getTitle());
         assertEquals(32, result.getWidth());
         assertEquals(24, result.getHeight());
-        assertEquals(24, result.getBitDepth());
+        assertEquals(8, result.getBitDepth(), "grey content stays grey");
         assertArrayEquals(before, (byte[]) content.getProcessor().getPixels());
         assertEquals("true", FakeStyleTransferService.lastParameters().get("keep_colors"));
         assertEquals(5, FakeStyleTransferService.lastRequest.seed());

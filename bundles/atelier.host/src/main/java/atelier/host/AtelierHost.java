@@ -109,12 +109,13 @@ public final class AtelierHost implements AutoCloseable {
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.bundles.new.start", "true");
         props.put("felix.fileinstall.log.level", "2");
+        props.put("felix.fileinstall.log.default", "jul");   // java.util.logging (stderr), never the host's stdout
         props.put("felix.log.logger", new FelixLogBridge());
         props.put("felix.log.level", "2");
         props.putAll(config.frameworkProperties());
 
         Framework framework = new Felix(props);
-        BundleGuard guard = new BundleGuard(config.refusalListener());
+        BundleGuard guard = new BundleGuard(config.refusalListener(), config.bundlesDirectory());
         try {
             framework.init();
             guard.attach(framework.getBundleContext());

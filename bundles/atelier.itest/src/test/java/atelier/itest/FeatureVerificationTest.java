@@ -16,7 +16,6 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,7 +118,6 @@ class FeatureVerificationTest {
     }
 
     @Test
-    @Disabled("waits for pipeline (atelier.pipeline's StyleTransferService component, sdk branch)")
     void serviceAppearsOnceCoreIsInstalled() throws Exception {
         Path repo = Itest.featureRepository();
         try (AtelierHost other = AtelierHost.start(HostConfig.builder().home(work.resolve("service-home")).featureRepository(repo)

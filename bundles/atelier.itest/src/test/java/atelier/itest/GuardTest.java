@@ -82,17 +82,26 @@ class GuardTest {
     }
 
     @Test
-    void theWatchedFolderRefusesIt() throws Exception {
+    void theWatchedFolderRefusesItUntilTheFileIsFixedOrRemoved() throws Exception {
         Path jar = embeddingDjl("test.embeds.djl.folder");
-        Itest.copyAtomically(jar, host.bundlesDirectory().resolve("embeds.jar"));
+        Path dropped = host.bundlesDirectory().resolve("embeds.jar");
+        Itest.copyAtomically(jar, dropped);
         Itest.await("refusal of the dropped bundle", Duration.ofSeconds(20),
                 () -> host.refusals().stream().anyMatch(r -> r.symbolicName().equals("test.embeds.djl.folder")), host::refusals);
-        Itest.await("dropped bundle gone", Duration.ofSeconds(10), () -> host.bundle("test.embeds.djl.folder").isEmpty(), host::bundles);
         assertTrue(refusalOf("test.embeds.djl.folder").location().contains("embeds.jar"));
-        Thread.sleep(2000);   // ten scans of the folder: the file is still there, it must not be retried in a loop
-        assertTrue(host.bundle("test.embeds.djl.folder").isEmpty(), host.bundles().toString());
+        Thread.sleep(2000);   // ten scans of the folder: never resolved, never started, not retried in a loop
+        assertEquals("INSTALLED", host.bundle("test.embeds.djl.folder").orElseThrow().state(), "stays unresolved");
         long refusals = host.refusals().stream().filter(r -> r.symbolicName().equals("test.embeds.djl.folder")).count();
         assertEquals(1, refusals, host.refusals().toString());
+
+        // the author fixes the bundle and drops it again under the same name: now it runs
+        Itest.copyAtomically(Itest.exampleJar(), dropped);
+        HostTest.awaitBundleOf(host, "atelier.example.noiseblend", "ACTIVE");
+        assertTrue(host.bundle("test.embeds.djl.folder").isEmpty(), host.bundles().toString());
+
+        Files.delete(dropped);
+        Itest.await("bundle gone with its file", Duration.ofSeconds(20), () -> host.bundle("atelier.example.noiseblend").isEmpty(),
+                host::bundles);
     }
 
     static BundleRefusal refusalOf(String bsn) {

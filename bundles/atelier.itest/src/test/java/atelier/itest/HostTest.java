@@ -128,7 +128,7 @@ class HostTest {
         assertTrue(e.getMessage().contains("no-such-feature") && e.getMessage().contains("available"), e.getMessage());
     }
 
-    static void awaitBundle(String bsn, String state) {
+    static void awaitBundleOf(AtelierHost host, String bsn, String state) {
         Itest.await(bsn + " " + state, Duration.ofSeconds(20),
                 () -> host.bundle(bsn).map(b -> b.state().equals(state)).orElse(false), host::bundles);
     }

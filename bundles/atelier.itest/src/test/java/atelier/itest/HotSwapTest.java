@@ -12,7 +12,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.ServiceReference;
@@ -79,7 +78,6 @@ class HotSwapTest {
     }
 
     @Test
-    @Disabled("waits for the example strategy's code (examples/strategy-example, sdk branch)")
     void strategyServiceComesAndGoesWithItsBundle() throws Exception {
         BundleInfo installed = host.install(Itest.exampleJar());
         Itest.await("an InjectionStrategy from " + EXAMPLE, Duration.ofSeconds(20), () -> strategyFrom(installed.id()) != null,

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.ServiceReference;
@@ -32,7 +31,6 @@ class TransferThroughHostTest {
     Path home;
 
     @Test
-    @Disabled("waits for pipeline (atelier.pipeline's StyleTransferService component, sdk branch)")
     void latentStatsRunsThroughTheHostWithTheModelStore() throws Exception {
         Path models = Path.of(System.getProperty("atelier.shared"), "models");
         assertTrue(Files.isDirectory(models.resolve("taesd")), "test models missing: " + models);

@@ -44,6 +44,8 @@ public final class FeatureInstaller {
     private final InstalledFeatures record;
     private final Map<String, Set<Long>> bundlesByFeature = new LinkedHashMap<>();
     private final Set<String> declined = new LinkedHashSet<>();
+    /** Recorded features not (yet) installed on start; kept in the record so a passing problem loses nothing. */
+    private final Set<String> failedOnRestore = new LinkedHashSet<>();
 
     /**
      * @param context       the framework's system bundle context
@@ -132,7 +134,8 @@ public final class FeatureInstaller {
         }
         bundlesByFeature.put(name, ids);
         declined.remove(name);
-        record.write(installed(), declined);
+        failedOnRestore.remove(name);
+        save();
         LOG.info("Installed feature {} ({} bundles, {} new)", name, ids.size(), added.size());
     }
 
@@ -143,6 +146,11 @@ public final class FeatureInstaller {
      */
     public synchronized void uninstall(String name) throws FeatureException {
         Set<Long> ids = bundlesByFeature.get(name);
+        if (ids == null && failedOnRestore.remove(name)) {   // recorded but never came up: just forget it
+            declined.add(name);
+            save();
+            return;
+        }
         if (ids == null) {
             throw new FeatureException("feature '" + name + "' is not installed; installed: " + installed());
         }
@@ -167,7 +175,7 @@ public final class FeatureInstaller {
         }
         bundlesByFeature.remove(name);
         declined.add(name);
-        record.write(installed(), declined);
+        save();
         refresh(removed);
         if (!problems.isEmpty()) {
             throw new FeatureException("feature '" + name + "' uninstalled, but some bundles failed: " + problems);
@@ -184,6 +192,7 @@ public final class FeatureInstaller {
     public synchronized List<String> restore(List<String> initial) throws FeatureException {
         InstalledFeatures.Content content = record.read();
         declined.addAll(content.declined());
+        failedOnRestore.addAll(content.installed());   // pending until installed; whatever is left failed
         LinkedHashSet<String> wanted = new LinkedHashSet<>(content.installed());
         for (String name : initial) {
             if (!declined.contains(name)) wanted.add(name);
@@ -197,7 +206,14 @@ public final class FeatureInstaller {
                 problems.add(e.getMessage());
             }
         }
+        if (!failedOnRestore.isEmpty()) save();
         return problems;
+    }
+
+    private void save() throws FeatureException {
+        List<String> names = new ArrayList<>(installed());
+        failedOnRestore.stream().filter(n -> !names.contains(n)).forEach(names::add);
+        record.write(names, declined);
     }
 
     private Path featureFolder(String name) throws FeatureException {

@@ -29,8 +29,10 @@ import atelier.host.BundleRefusal;
 /**
  * Refuses bundles that embed DJL or libtorch, however they arrive (a feature, the watched folder, a direct
  * {@code installBundle}). A synchronous listener inspects every installed or updated bundle before anyone can start
- * it; a resolver hook keeps refused bundles from resolving (so they can never load a class); the bundle is then
- * uninstalled and the reason logged and kept in {@link #refusals()}.
+ * it; a resolver hook keeps refused bundles from resolving (so they can never load a class); the reason is logged
+ * and kept in {@link #refusals()}. A refused bundle is then uninstalled — except one that comes from the watched
+ * folder: that one stays INSTALLED (and unresolvable) so the folder watcher can still update it when the file is
+ * replaced by a fixed jar, and uninstall it when the file is deleted.
  */
 public final class BundleGuard implements SynchronousBundleListener, ResolverHookFactory {
     private static final Logger LOG = LoggerFactory.getLogger(BundleGuard.class);
@@ -44,14 +46,20 @@ public final class BundleGuard implements SynchronousBundleListener, ResolverHoo
         return t;
     });
 
-    /** A guard that only logs refusals. */
+    private final java.nio.file.Path watchedFolder;
+
+    /** A guard that only logs refusals and uninstalls every refused bundle. */
     public BundleGuard() {
-        this(r -> { });
+        this(r -> { }, null);
     }
 
-    /** A guard that also tells {@code listener} about each refusal (exceptions it throws are logged and ignored). */
-    public BundleGuard(java.util.function.Consumer<BundleRefusal> listener) {
+    /**
+     * @param listener      told about each refusal (exceptions it throws are logged and ignored)
+     * @param watchedFolder bundles installed from files in this folder are left to its watcher; may be null
+     */
+    public BundleGuard(java.util.function.Consumer<BundleRefusal> listener, java.nio.file.Path watchedFolder) {
         this.listener = listener;
+        this.watchedFolder = watchedFolder == null ? null : watchedFolder.toAbsolutePath().normalize();
     }
 
     /** Starts guarding a framework; call between {@code init()} and {@code start()}. */
@@ -100,13 +108,24 @@ public final class BundleGuard implements SynchronousBundleListener, ResolverHoo
         BundleRefusal refusal = new BundleRefusal(bundle.getLocation(), String.valueOf(bundle.getSymbolicName()), why.get());
         refused.put(bundle.getBundleId(), refusal);
         history.add(refusal);
-        LOG.error(refusal.message());
+        boolean watched = fromWatchedFolder(bundle.getLocation());
+        LOG.error(watched ? refusal.message() + " It stays unresolved until the file is replaced or deleted." : refusal.message());
         try {
             listener.accept(refusal);
         } catch (RuntimeException e) {
             LOG.warn("Refusal listener failed: {}", e.toString());
         }
-        uninstaller.submit(() -> uninstall(bundle));
+        if (!watched) uninstaller.submit(() -> uninstall(bundle));
+    }
+
+    /** Whether a bundle location is a file inside the watched folder. */
+    boolean fromWatchedFolder(String location) {
+        if (watchedFolder == null || location == null || !location.startsWith("file:")) return false;
+        try {
+            return java.nio.file.Path.of(java.net.URI.create(location)).toAbsolutePath().normalize().startsWith(watchedFolder);
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return false;
+        }
     }
 
     private static void uninstall(Bundle bundle) {
