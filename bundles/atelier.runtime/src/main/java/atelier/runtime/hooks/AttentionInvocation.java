@@ -10,13 +10,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import atelier.api.hooks.AttentionCall;
 import atelier.api.hooks.StepInfo;
+import atelier.runtime.injection.AttentionProjections;
 
 /**
  * One call of an attention module as its {@link atelier.api.hooks.AttentionProcessor}s see it. After the
  * processors ran, the module reads the final {@link #query()}, {@link #key()}, {@link #value()},
  * {@link #logitScale()} and {@link #streams()}.
  */
-public final class AttentionInvocation implements AttentionCall {
+public final class AttentionInvocation implements AttentionCall, AttentionProjections {
     /** An extra key/value stream whose attention output is added with a weight. */
     public record KeyValueStream(NDArray key, NDArray value, double weight) { }
 
@@ -33,9 +34,11 @@ public final class AttentionInvocation implements AttentionCall {
     private NDArray value;
     private double logitScale = 1.0;
     private final List<KeyValueStream> streams = new ArrayList<>();
+    private final AttentionProjections projections;
 
     AttentionInvocation(String path, StepInfo step, boolean self, int heads, NDArray hidden, NDArray context,
-            NDArray q, NDArray k, NDArray v, NDManager manager) {
+            NDArray q, NDArray k, NDArray v, NDManager manager, AttentionProjections projections) {
+        this.projections = projections;
         this.path = path;
         this.step = step;
         this.self = self;
@@ -122,6 +125,22 @@ public final class AttentionInvocation implements AttentionCall {
 
     @Override
     public NDManager manager() { return manager != null ? manager : query.getManager(); }
+
+    @Override
+    public NDArray projectQuery(NDArray h) { return projections().projectQuery(h); }
+
+    @Override
+    public NDArray projectKey(NDArray c) { return projections().projectKey(c); }
+
+    @Override
+    public NDArray projectValue(NDArray c) { return projections().projectValue(c); }
+
+    private AttentionProjections projections() {
+        if (projections == null) {
+            throw new UnsupportedOperationException("the attention module at '" + path + "' offers no projections");
+        }
+        return projections;
+    }
 
     public List<KeyValueStream> streams() { return Collections.unmodifiableList(streams); }
 

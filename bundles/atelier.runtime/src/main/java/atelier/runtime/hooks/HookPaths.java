@@ -15,23 +15,24 @@ public final class HookPaths {
 
     /**
      * Throws {@link IllegalArgumentException} for the first path that is not a hook point of its kind:
-     * {@code unknown hook path 'x'; nearest valid paths: a, b, c}.
+     * {@code unknown hook path 'x'; nearest valid paths: a, b, c} (for an attention processor the nearest
+     * attention modules, for a feature processor the nearest feature points).
      */
     public static void validate(HookSet hooks, Set<String> attentionPoints, Set<String> featurePoints) {
         for (String p : hooks.attentionPaths()) {
             if (!attentionPoints.contains(p)) {
-                throw unknown(p, "attention ", attentionPoints);
+                throw unknown(p, attentionPoints);
             }
         }
         for (String p : hooks.featurePaths()) {
             if (!featurePoints.contains(p)) {
-                throw unknown(p, "", featurePoints);
+                throw unknown(p, featurePoints);
             }
         }
     }
 
-    private static IllegalArgumentException unknown(String path, String kind, Collection<String> valid) {
-        return new IllegalArgumentException("unknown " + kind + "hook path '" + path + "'; nearest valid paths: "
+    private static IllegalArgumentException unknown(String path, Collection<String> valid) {
+        return new IllegalArgumentException("unknown hook path '" + path + "'; nearest valid paths: "
                 + String.join(", ", nearest(path, valid, 3)));
     }
 

@@ -84,8 +84,14 @@ public final class Hooks {
      */
     public AttentionInvocation attention(String path, boolean self, int heads, NDArray hidden, NDArray context,
             NDArray q, NDArray k, NDArray v) {
+        return attention(path, self, heads, hidden, context, q, k, v, null);
+    }
+
+    /** As above, with the module's projections offered to processors (null for none). */
+    public AttentionInvocation attention(String path, boolean self, int heads, NDArray hidden, NDArray context,
+            NDArray q, NDArray k, NDArray v, atelier.runtime.injection.AttentionProjections projections) {
         AttentionInvocation call = new AttentionInvocation(path, step, self, heads, hidden, context, q, k, v,
-                stepManager);
+                stepManager, projections);
         for (AttentionProcessor p : set.attentionAt(path)) {
             try {
                 p.process(call);

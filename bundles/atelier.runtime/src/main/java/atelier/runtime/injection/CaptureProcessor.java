@@ -34,6 +34,9 @@ public final class CaptureProcessor implements AttentionProcessor, FeatureProces
     public void process(AttentionCall call) {
         long batch = call.query().getShape().get(0);
         int t = call.step().timestep();
+        if (kinds.contains(FeatureKind.HIDDEN)) {
+            sink.accept(call.path(), FeatureKind.HIDDEN, t, pick(call.hiddenStates(), batch, call.step()));
+        }
         if (kinds.contains(FeatureKind.QUERY)) {
             sink.accept(call.path(), FeatureKind.QUERY, t, pick(call.query(), batch, call.step()));
         }

@@ -8,6 +8,8 @@ public enum FeatureKind {
     KEY,
     /** {@code to_v(h)}. */
     VALUE,
+    /** The input of an attention module (after the transformer block's norm), {@code [rows, tokens, C]}. */
+    HIDDEN,
     /** The residual branch of a resnet block ({@code conv2} output, before the skip addition). */
     RESIDUAL,
     /** A latent of a trajectory (the input of the UNet call at that timestep). */

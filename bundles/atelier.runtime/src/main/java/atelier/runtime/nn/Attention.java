@@ -5,6 +5,7 @@ import java.util.List;
 import ai.djl.ndarray.NDArray;
 import atelier.runtime.hooks.AttentionInvocation;
 import atelier.runtime.hooks.Hooks;
+import atelier.runtime.injection.AttentionProjections;
 import atelier.runtime.ops.Ops;
 
 /**
@@ -55,6 +56,18 @@ public final class Attention {
 
     public String path() { return path; }
 
+    /** The module's own projections, offered to processors (stored hidden states → Q, K, V). */
+    private final AttentionProjections projections = new AttentionProjections() {
+        @Override
+        public NDArray projectQuery(NDArray h) { return toQ.forward(h); }
+
+        @Override
+        public NDArray projectKey(NDArray c) { return toK.forward(c); }
+
+        @Override
+        public NDArray projectValue(NDArray c) { return toV.forward(c); }
+    };
+
     public int heads() { return heads; }
 
     /**
@@ -70,7 +83,7 @@ public final class Attention {
             double scale = 1.0 / Math.sqrt(dimHead);
             NDArray o;
             if (hooks.hasAttention(path)) {
-                AttentionInvocation call = hooks.attention(path, self, heads, hidden, ctx, q, k, v);
+                AttentionInvocation call = hooks.attention(path, self, heads, hidden, ctx, q, k, v, projections);
                 o = attend(call.query(), call.key(), call.value(), scale * call.logitScale());
                 List<AttentionInvocation.KeyValueStream> streams = call.streams();
                 for (AttentionInvocation.KeyValueStream s : streams) {

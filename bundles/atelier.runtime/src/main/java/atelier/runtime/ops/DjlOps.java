@@ -68,9 +68,40 @@ final class DjlOps implements OpsBackend {
         return LayerNorm.layerNorm(x, new Shape(x.getShape().tail()), weight, bias, eps).singletonOrThrow();
     }
 
+    /** Largest logits block materialised at once (elements): 256 MiB of float32. */
+    static final long MAX_LOGITS = 64L << 20;
+
+    /**
+     * {@code softmax(scale·q kᵀ) v}, in query chunks when the full logits matrix would exceed
+     * {@link #MAX_LOGITS} elements (a 128×128 latent has 16 384 tokens: 8 heads would need 8.6 GB at once).
+     */
     @Override
     public NDArray sdpa(NDArray q, NDArray k, NDArray v, double scale) {
-        NDArray logits = q.matMul(k.transpose(0, 1, 3, 2)).muli((float) scale);
+        long[] qs = q.getShape().getShape();
+        long rows = qs[qs.length - 2];
+        long perRow = q.getShape().size() / rows / qs[qs.length - 1] * k.getShape().get(k.getShape().dimension() - 2);
+        long chunk = Math.max(1, MAX_LOGITS / Math.max(1, perRow));
+        NDArray kt = k.transpose(0, 1, 3, 2);
+        if (chunk >= rows) {
+            return attend(q, kt, v, scale);
+        }
+        NDManager m = q.getManager();
+        ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
+        for (long start = 0; start < rows; start += chunk) {
+            long end = Math.min(rows, start + chunk);
+            try (NDManager sub = m.newSubManager()) {
+                NDArray qc = q.get(":, :, " + start + ":" + end + ", :");
+                qc.attach(sub);
+                NDArray out = attend(qc, kt, v, scale);
+                out.attach(m);
+                parts.add(out);
+            }
+        }
+        return ai.djl.ndarray.NDArrays.concat(parts, 2);
+    }
+
+    private static NDArray attend(NDArray q, NDArray kt, NDArray v, double scale) {
+        NDArray logits = q.matMul(kt).muli((float) scale);
         return logits.softmax(-1).matMul(v);
     }
 }

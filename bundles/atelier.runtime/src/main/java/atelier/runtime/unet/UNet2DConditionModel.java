@@ -37,6 +37,9 @@ import atelier.runtime.nn.Weights;
  * {@code …attentions.M}, {@code …transformer_blocks.K}, {@code …downsamplers.0}, {@code …upsamplers.0},
  * {@code mid_block}, {@code up_blocks.N}, {@code conv_out}). With no processors on a path the computation is
  * exactly the plain forward.
+ *
+ * <p>Latent sizes need not be multiples of the down-sampling factor: as in diffusers, each up-sampler then
+ * resizes to the spatial size of the skip connections it meets.
  */
 public final class UNet2DConditionModel implements AutoCloseable {
     /** Weight file names looked up in a diffusers {@code unet/} folder, in order. */
@@ -231,10 +234,8 @@ public final class UNet2DConditionModel implements AutoCloseable {
         if (s.dimension() != 4 || s.get(1) != config.inChannels()) {
             throw new IllegalArgumentException("UNet sample must be [B, " + config.inChannels() + ", h, w], got " + s);
         }
-        int down = config.blockOutChannels().length - 1;
-        if (s.get(2) % (1L << down) != 0 || s.get(3) % (1L << down) != 0) {
-            throw new IllegalArgumentException("UNet sample size " + s.get(2) + "×" + s.get(3)
-                    + " must be a multiple of " + (1L << down));
+        if (s.get(2) < 1 || s.get(3) < 1) {
+            throw new IllegalArgumentException("UNet sample has an empty spatial size: " + s);
         }
         Shape c = context.getShape();
         if (c.dimension() != 3 || c.get(0) != s.get(0) || c.get(2) != config.crossAttentionDim()) {

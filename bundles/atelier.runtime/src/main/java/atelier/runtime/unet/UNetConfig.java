@@ -151,6 +151,9 @@ public record UNetConfig(int sampleSize, int inChannels, int outChannels, boolea
         j.requireOneOf("attention_type", "default");
         j.requireOneOf("time_embedding_type", "positional");
         j.requireOneOf("act_fn", "silu");
+        if (o.has("mid_block_type") && o.get("mid_block_type").isJsonNull()) {
+            throw unsupported("mid_block_type", null); // diffusers then has no mid block at all
+        }
         j.requireOneOf("mid_block_type", MID);
         j.requireFalse("dual_cross_attention", "only_cross_attention", "resnet_skip_time_act",
                 "class_embeddings_concat", "mid_block_only_cross_attention");

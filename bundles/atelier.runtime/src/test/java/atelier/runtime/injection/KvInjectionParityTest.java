@@ -128,6 +128,31 @@ class KvInjectionParityTest {
     }
 
     @Test
+    void callsProjectStoredHiddenStatesExactlyAsTheModuleDoes() {
+        double[] worst = {0};
+        int[] seen = {0};
+        HookSet hooks = HookSet.empty();
+        for (String l : LAYERS) {
+            hooks.attention(l, call -> {
+                AttentionProjections p = (AttentionProjections) call;
+                worst[0] = Math.max(worst[0], p.projectQuery(call.hiddenStates()).sub(call.query()).abs().max()
+                        .getFloat());
+                worst[0] = Math.max(worst[0], p.projectKey(call.context()).sub(call.key()).abs().max().getFloat());
+                worst[0] = Math.max(worst[0], p.projectValue(call.context()).sub(call.value()).abs().max()
+                        .getFloat());
+                seen[0]++;
+            });
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = golden.load("in.sample_zT", m);
+            NDArray ctx = golden.load("out.sample_uncond_embedding", m);
+            unet.forward(x, m.create(new int[] {501}), ctx, hooks, null);
+        }
+        assertEquals(LAYERS.size(), seen[0]);
+        assertEquals(0.0, worst[0], "projections differ from the call's own");
+    }
+
+    @Test
     void rejectsBadParametersAndRowCounts() {
         StyleFeatureSource none = call -> null;
         assertThrows(IllegalArgumentException.class, () -> new StyleInjectionProcessor(1.5, 1, none, Set.of()));

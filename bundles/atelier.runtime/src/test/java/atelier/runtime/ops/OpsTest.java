@@ -48,6 +48,39 @@ class OpsTest {
     }
 
     @Test
+    void chunkedFallbackAttentionMatchesTheFusedOne() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // 2·2·3000·3000 logits exceed the chunk limit scaled down below, so the fallback splits the queries
+            NDArray q = m.randomNormal(new Shape(2, 2, 3000, 8));
+            NDArray k = m.randomNormal(new Shape(2, 2, 3000, 8));
+            NDArray v = m.randomNormal(new Shape(2, 2, 3000, 8));
+            assertTrue(2L * 2 * 3000 * 3000 < DjlOps.MAX_LOGITS); // fits: one block
+            NDArray whole = Ops.djl().sdpa(q, k, v, 0.3);
+            NDArray big = m.randomNormal(new Shape(1, 8, 4200, 8));
+            NDArray bk = m.randomNormal(new Shape(1, 8, 4200, 8));
+            assertTrue(8L * 4200 * 4200 > DjlOps.MAX_LOGITS); // needs chunks
+            close(Ops.djl().sdpa(big, bk, bk, 0.3), Ops.active().sdpa(big, bk, bk, 0.3), "sdpa chunked");
+            close(whole, Ops.active().sdpa(q, k, v, 0.3), "sdpa one block");
+        }
+    }
+
+    @Test
+    void resultsAcceptInPlaceUpdates() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(1, 4, 3, 3));
+            NDArray w = m.ones(new Shape(4));
+            NDArray b = m.zeros(new Shape(4));
+            Ops.silu(x).muli(2f);
+            Ops.gelu(x).addi(1f);
+            Ops.quickGelu(x).subi(x);
+            Ops.groupNorm(x, 2, w, b, 1e-5f).addi(x);
+            Ops.groupNormSilu(x, 2, w, b, 1e-5f).muli(x);
+            Ops.layerNorm(x.reshape(4, 9), m.ones(new Shape(9)), m.zeros(new Shape(9)), 1e-5f).divi(2f);
+            Ops.sdpa(x, x, x, 1.0).muli(0.5f);
+        }
+    }
+
+    @Test
     void resultsLandInTheInputsManager() {
         try (NDManager m = NDManager.newBaseManager(); NDManager sub = m.newSubManager()) {
             NDArray w = m.ones(new Shape(8));

@@ -200,6 +200,9 @@ class Sd2StructureTest {
             {"\"DownBlock2D\"]", "\"SimpleCrossAttnDownBlock2D\"]", "down_block_types"},
             {"\"sample_size\": 16", "\"sample_size\": 16, \"time_cond_proj_dim\": 256", "time_cond_proj_dim"},
             {"\"sample_size\": 16", "\"sample_size\": 16, \"encoder_hid_dim\": 1024", "encoder_hid_dim"},
+            {"\"sample_size\": 16", "\"sample_size\": 16, \"mid_block_type\": null", "mid_block_type"},
+            {"\"sample_size\": 16", "\"sample_size\": 16, \"mid_block_type\": \"UNetMidBlock2DSimpleCrossAttn\"",
+                "mid_block_type"},
         };
         for (String[] c : cases) {
             String json = UNET_CONFIG.replace(c[0], c[1]);

@@ -162,13 +162,31 @@ class UNetHooksTest {
         AttentionProcessor nop = c -> { };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> unet.validate(
                 HookSet.empty().attention("up_blocks.0.attentions.1.transformer_blocks.0.atn1", nop)));
-        assertTrue(e.getMessage().startsWith("unknown attention hook path 'up_blocks.0.attentions.1.transformer_blocks"
+        assertTrue(e.getMessage().startsWith("unknown hook path 'up_blocks.0.attentions.1.transformer_blocks"
                 + ".0.atn1'; nearest valid paths: " + ATTN1), e.getMessage());
         IllegalArgumentException f = assertThrows(IllegalArgumentException.class, () -> unet.validate(
                 HookSet.empty().feature("mid_blok", c -> { })));
         assertTrue(f.getMessage().contains("nearest valid paths: mid_block"), f.getMessage());
+        IllegalArgumentException g = assertThrows(IllegalArgumentException.class, () -> unet.validate(
+                HookSet.empty().attention("mid_block", nop)));
+        assertTrue(g.getMessage().startsWith("unknown hook path 'mid_block'; nearest valid paths: mid_block.attentions"),
+                g.getMessage());
         try (NDManager m = manager.newSubManager()) {
             assertThrows(IllegalArgumentException.class, () -> run(m, HookSet.empty().feature("nowhere", c -> { })));
+        }
+    }
+
+    @Test
+    void oddLatentSizesUpsampleToTheSkipSizes() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.randomNormal(new Shape(1, 4, 31, 27));
+            NDArray ctx = m.randomNormal(new Shape(1, 5, 32));
+            NDArray out = unet.forward(x, m.create(10L), ctx);
+            assertEquals(new Shape(1, 4, 31, 27), out.getShape());
+            assertTrue(Float.isFinite(out.sum().getFloat()));
+            assertThrows(IllegalArgumentException.class, () -> unet.forward(x, m.create(10L),
+                    m.randomNormal(new Shape(1, 5, 16))));
+            assertThrows(IllegalArgumentException.class, () -> unet.forward(x, m.create(new long[] {1, 2, 3}), ctx));
         }
     }
 

@@ -51,6 +51,27 @@ class VaeParityTest {
         assertEquals(0.18215f, vae.scalingFactor(), 1e-7);
     }
 
+    @org.junit.jupiter.api.Test
+    void callsLeaveOnlyTheirResultsBehind() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray image = golden.load("in.image_64x64", m);
+            int all = manager.getManagedArrays().size();
+            AutoencoderKL.Posterior p = vae.encode(image);
+            NDArray decoded = vae.decode(p.mean());
+            assertEquals(all + 3, manager.getManagedArrays().size());
+            assertEquals(m, image.getManager());
+            assertEquals(m, p.std().getManager());
+            assertThrowsIllegal(() -> vae.decode(image));
+            assertThrowsIllegal(() -> vae.encode(p.mean()));
+            decoded.close();
+        }
+    }
+
+    private static void assertThrowsIllegal(org.junit.jupiter.api.function.Executable e) {
+        IllegalArgumentException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, e);
+        assertTrue(x.getMessage().contains("got (1, "), x.getMessage());
+    }
+
     private static void check(JsonObject c, String what, NDArray actual, NDArray expected, String size) {
         double atol = c.getAsJsonObject(what).get("recommended_atol").getAsDouble();
         double err = Oracle.maxAbsDiff(actual, expected);

@@ -140,6 +140,27 @@ public final class ImageFiles {
         return v;
     }
 
+    /**
+     * For a grey input: the result as one channel when its three channels agree to 8 bits (the strategy produced
+     * no colour), else unchanged. Grey stays grey unless the strategy yields colour.
+     */
+    public static FloatImage greyIfNeutral(FloatImage image) {
+        if (image.channels() != 3) {
+            return image;
+        }
+        float[] d = image.data();
+        int plane = image.width() * image.height();
+        float[] grey = new float[plane];
+        for (int i = 0; i < plane; i++) {
+            int r = to8(d[i]);
+            if (r != to8(d[plane + i]) || r != to8(d[2 * plane + i])) {
+                return image;
+            }
+            grey[i] = (d[i] + d[plane + i] + d[2 * plane + i]) / 3f;
+        }
+        return new FloatImage(image.width(), image.height(), 1, grey);
+    }
+
     /** A grey (one channel) or RGB 8-bit AWT image; values are clamped to [0, 1]. */
     public static BufferedImage toAwt(FloatImage image) {
         int w = image.width();

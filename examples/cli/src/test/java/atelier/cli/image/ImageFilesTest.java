@@ -120,6 +120,16 @@ class ImageFilesTest {
     }
 
     @Test
+    void greyStaysGreyUnlessTheResultHasColour() {
+        FloatImage neutral = new FloatImage(2, 1, 3, new float[] { 0.2f, 0.8f, 0.2f, 0.8f, 0.2f, 0.8f });
+        FloatImage grey = ImageFiles.greyIfNeutral(neutral);
+        assertEquals(1, grey.channels());
+        assertArrayEquals(new float[] { 0.2f, 0.8f }, grey.data(), 1e-6f);
+        FloatImage colour = new FloatImage(2, 1, 3, new float[] { 0.2f, 0.8f, 0.3f, 0.8f, 0.2f, 0.8f });
+        assertEquals(3, ImageFiles.greyIfNeutral(colour).channels());
+    }
+
+    @Test
     void montagePutsTilesSideBySideAtOneHeight() {
         FloatImage a = new FloatImage(4, 4, 3, new float[48]);
         FloatImage b = new FloatImage(8, 8, 1, new float[64]);

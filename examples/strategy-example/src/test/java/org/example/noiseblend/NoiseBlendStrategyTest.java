@@ -44,10 +44,15 @@ class NoiseBlendStrategyTest {
     }
 
     private FloatImage run(long seed, Map<String, String> values) throws Exception {
+        return run(gradient(70, 45, 0.2f), gradient(32, 40, 0.9f), seed, values);
+    }
+
+    private FloatImage run(FloatImage content, FloatImage style, long seed, Map<String, String> values)
+            throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             RunContext ctx = new RunContext() {
-                @Override public FloatImage content() { return gradient(70, 45, 0.2f); }
-                @Override public FloatImage style() { return gradient(32, 40, 0.9f); }
+                @Override public FloatImage content() { return content; }
+                @Override public FloatImage style() { return style; }
                 @Override public long seed() { return seed; }
                 @Override public NDManager manager() { return m; }
                 @Override public ProgressListener progress() { return ProgressListener.NONE; }
@@ -113,6 +118,73 @@ class NoiseBlendStrategyTest {
             }
         }
         return s / (img.width() * img.height());
+    }
+
+    /** Writes content, style and results for three settings to target/noise-blend-astronaut-ihc.png. */
+    @Test
+    void picturesForALook() throws Exception {
+        Path images = models().getParent().resolve("images");
+        FloatImage content = halfSize(readPng(images.resolve("astronaut.png")));
+        FloatImage style = halfSize(readPng(images.resolve("ihc.png")));
+        FloatImage a = run(content, style, 42, Map.of());
+        FloatImage b = run(content, style, 42, Map.of("blend", "1", "amount", "0"));
+        FloatImage c = run(content, style, 42, Map.of("blend", "1", "amount", "1"));
+        assertEquals(content.width(), a.width());
+        writeRow(Path.of("target/noise-blend-astronaut-ihc.png"), java.util.List.of(content, style, a, b, c));
+    }
+
+    /** 2×2 box average (keeps the test quick). */
+    static FloatImage halfSize(FloatImage img) {
+        int w = img.width() / 2;
+        int h = img.height() / 2;
+        float[] d = new float[img.channels() * w * h];
+        for (int c = 0; c < img.channels(); c++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    d[(c * h + y) * w + x] = (img.get(c, 2 * y, 2 * x) + img.get(c, 2 * y, 2 * x + 1)
+                            + img.get(c, 2 * y + 1, 2 * x) + img.get(c, 2 * y + 1, 2 * x + 1)) / 4;
+                }
+            }
+        }
+        return new FloatImage(w, h, img.channels(), d);
+    }
+
+    static FloatImage readPng(Path file) throws IOException {
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(file.toFile());
+        int w = img.getWidth();
+        int h = img.getHeight();
+        float[] d = new float[3 * w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = img.getRGB(x, y);
+                d[y * w + x] = ((rgb >> 16) & 255) / 255f;
+                d[(h + y) * w + x] = ((rgb >> 8) & 255) / 255f;
+                d[(2 * h + y) * w + x] = (rgb & 255) / 255f;
+            }
+        }
+        return new FloatImage(w, h, 3, d);
+    }
+
+    static void writeRow(Path file, java.util.List<FloatImage> row) throws IOException {
+        int w = row.stream().mapToInt(FloatImage::width).sum();
+        int h = row.stream().mapToInt(FloatImage::height).max().orElse(1);
+        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, h,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        int x0 = 0;
+        for (FloatImage im : row) {
+            FloatImage rgb = im.toRgb();
+            for (int y = 0; y < rgb.height(); y++) {
+                for (int x = 0; x < rgb.width(); x++) {
+                    int r = Math.round(rgb.get(0, y, x) * 255);
+                    int g = Math.round(rgb.get(1, y, x) * 255);
+                    int b = Math.round(rgb.get(2, y, x) * 255);
+                    out.setRGB(x0 + x, y, (r << 16) | (g << 8) | b);
+                }
+            }
+            x0 += rgb.width();
+        }
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        javax.imageio.ImageIO.write(out, "png", file.toFile());
     }
 
     @Test

@@ -91,8 +91,10 @@ class LdmMappingTest {
         assertEquals(2, m.rowBlock("text_model.encoder.layers.0.self_attn.v_proj.bias")[0]);
         assertNull(m.rowBlock("text_model.encoder.layers.0.self_attn.out_proj.bias"));
         assertEquals(3, m.toTargets(p + "transformer.resblocks.3.attn.in_proj_bias").size());
-        assertEquals("text_model.encoder.layers.3.mlp.fc2.weight", m.toTarget(p + "transformer.resblocks.3.mlp.c_proj.weight"));
-        assertEquals("text_model.encoder.layers.3.layer_norm1.bias", m.toTarget(p + "transformer.resblocks.3.ln_1.bias"));
+        assertEquals("text_model.encoder.layers.3.mlp.fc2.weight",
+                m.toTarget(p + "transformer.resblocks.3.mlp.c_proj.weight"));
+        assertEquals("text_model.encoder.layers.3.layer_norm1.bias",
+                m.toTarget(p + "transformer.resblocks.3.ln_1.bias"));
         assertEquals(p + "positional_embedding", m.toSource("text_model.embeddings.position_embedding.weight"));
         assertEquals(p + "ln_final.weight", m.toSource("text_model.final_layer_norm.weight"));
         assertNull(m.toTarget(p + "text_projection"));

@@ -77,6 +77,14 @@ final class LatentStatsRun implements StrategyRun {
         });
         cancel.throwIfCancelled();
 
+        for (NDArray z : new NDArray[] {zc, zs}) {
+            if (method == MatchMethod.WCT && z.getShape().get(2) * z.getShape().get(3) < 2) {
+                throw new TransferException(TransferException.Kind.BAD_INPUT, "wct needs images of at least 16 "
+                        + "pixels in one direction (a latent of 2 positions) to measure a covariance; got "
+                        + content.width() + "×" + content.height() + " content and " + style.width() + "×"
+                        + style.height() + " style");
+            }
+        }
         progress.progress("match", 0, 1);
         NDArray z;
         try (NDManager step = run.newSubManager()) {

@@ -31,15 +31,21 @@ class LatentStatsBenchmark {
             for (String method : List.of("adain", "wct")) {
                 run(strategy, root, content, style, method); // warm-up
                 List<Double> totals = new ArrayList<>();
+                double cpu0 = cpuSeconds();
                 Map<String, Double> phases = new LinkedHashMap<>();
                 for (int i = 0; i < REPEATS; i++) {
                     Map<String, Double> p = run(strategy, root, content, style, method);
                     totals.add(p.get("total"));
                     p.forEach((k, v) -> phases.merge(k, v / REPEATS, Double::sum));
                 }
+                double cpu = (cpuSeconds() - cpu0) / REPEATS;
                 double[] sorted = totals.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                System.out.printf("latent-stats taef2 %s 512x512: median %.2f s (runs %s); mean per phase %s%n",
-                        method, sorted[sorted.length / 2], Arrays.toString(sorted), format(phases));
+                System.out.printf("latent-stats taef2 %s 512x512: median %.2f s wall (runs %s); %.2f s CPU per "
+                        + "run (all threads; %d cores, load average %.1f); mean per phase %s%n", method,
+                        sorted[sorted.length / 2], Arrays.toString(sorted), cpu,
+                        Runtime.getRuntime().availableProcessors(),
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                        format(phases));
             }
         }
     }
@@ -74,6 +80,11 @@ class LatentStatsBenchmark {
         }
         times.put("total", (System.nanoTime() - t0) / 1e9);
         return times;
+    }
+
+    /** CPU time of this process, all threads (the engine's native threads included). */
+    private static double cpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     private static String format(Map<String, Double> m) {

@@ -155,6 +155,47 @@ class LatentStatsStrategyTest {
                 "decode 1/1"), wct.ctx().phases);
     }
 
+    /**
+     * The shared design picture was made by a PyTorch prototype on the same weights: columns content, style,
+     * reconstruction, AdaIN, WCT, each 512×512 shown at 256×256. Ours, box-downscaled by 2, must match it.
+     */
+    @Test
+    void matchesThePrototypePictures() throws Exception {
+        FloatImage design = Png.read(TestRunContext.shared().resolve("design/latent-stats-astronaut-ihc.png"));
+        assertEquals(1280, design.width());
+        assertEquals(256, design.height());
+        List<FloatImage> ours = List.of(astronaut, ihc, astronautRun(Map.of("strength", "0")).image(),
+                astronautRun(Map.of("method", "adain")).image(), astronautRun(Map.of("method", "wct")).image());
+        double[] mad = new double[5];
+        for (int col = 0; col < 5; col++) {
+            mad[col] = halfSizeDifference(ours.get(col), design, col);
+        }
+        double crossed = halfSizeDifference(ours.get(3), design, 4); // our AdaIN against their WCT
+        System.out.printf("mean abs difference to the prototype: content %.4f, style %.4f, reconstruction %.4f, "
+                + "adain %.4f, wct %.4f (adain vs their wct: %.4f)%n", mad[0], mad[1], mad[2], mad[3], mad[4],
+                crossed);
+        double resampling = Math.max(mad[0], mad[1]); // what downscaling alone costs
+        for (int col = 2; col < 5; col++) {
+            assertTrue(mad[col] < resampling + 0.004, "column " + col + " differs by " + mad[col]);
+        }
+        assertTrue(crossed > 4 * (resampling + 0.004), "the comparison must tell AdaIN from WCT: " + crossed);
+    }
+
+    /** Mean absolute difference between {@code ours} box-downscaled by 2 and column {@code col} of the design. */
+    private static double halfSizeDifference(FloatImage o, FloatImage design, int col) {
+        double sum = 0;
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 256; y++) {
+                for (int x = 0; x < 256; x++) {
+                    double v = (o.get(c, 2 * y, 2 * x) + o.get(c, 2 * y, 2 * x + 1) + o.get(c, 2 * y + 1, 2 * x)
+                            + o.get(c, 2 * y + 1, 2 * x + 1)) / 4;
+                    sum += Math.abs(v - design.get(c, y, 256 * col + x));
+                }
+            }
+        }
+        return sum / (3 * 256 * 256);
+    }
+
     @Test
     void strengthZeroIsThePlainReconstruction() throws Exception {
         Run r = astronautRun(Map.of("strength", "0"));

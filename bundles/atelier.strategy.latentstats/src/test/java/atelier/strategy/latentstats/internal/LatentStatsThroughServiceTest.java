@@ -51,6 +51,21 @@ class LatentStatsThroughServiceTest {
     }
 
     @Test
+    void tinyImagesWorkWithAdainAndAreRefusedClearlyByWct() throws Exception {
+        DefaultStyleTransferService service = service(TestRunContext.models());
+        FloatImage tiny = LatentStatsStrategyTest.crop(TestRunContext.image("ihc.png"), 5, 3);
+        TransferResult r = service.transfer(TransferRequest.builder(tiny, tiny, "latent-stats")
+                .parameter("autoencoder", "taesd").build(), null, null);
+        assertEquals(5, r.image().width());
+        assertEquals(3, r.image().height());
+        TransferException e = assertThrows(TransferException.class, () -> service.transfer(
+                TransferRequest.builder(tiny, tiny, "latent-stats").parameter("autoencoder", "taesd")
+                        .parameter("method", "wct").build(), null, null));
+        assertEquals(TransferException.Kind.BAD_INPUT, e.kind());
+        assertTrue(e.getMessage().contains("5×3"), e.getMessage());
+    }
+
+    @Test
     void aMissingAutoencoderSaysWhereToPutIt() {
         DefaultStyleTransferService service = service(tmp.resolve("empty-models"));
         FloatImage img = LatentStatsStrategyTest.crop(new FloatImage(8, 8, 1, new float[64]), 8, 8);

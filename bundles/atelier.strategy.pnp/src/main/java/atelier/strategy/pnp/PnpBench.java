@@ -1,0 +1,97 @@
+package atelier.strategy.pnp;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import atelier.pipeline.diffusion.BenchSupport;
+import atelier.pipeline.diffusion.RunControl;
+import atelier.pipeline.diffusion.SdParts;
+import atelier.pipeline.features.FeatureNeeds;
+import atelier.pipeline.features.StorePolicy;
+
+/**
+ * {@code atelier bench pnp --preset sd15 --size 512 --steps 50 --store recompute [--inversion-steps 50]}: PnP on
+ * random weights and a random image (encode, inversion, generation with guidance, decode), printing one JSON
+ * line with the time, the peak resident memory and the feature store's size.
+ */
+public final class PnpBench {
+    private PnpBench() { }
+
+    /** @return the exit code: 0, or 2 for bad arguments */
+    public static int run(String[] args, PrintStream out) {
+        Map<String, String> a;
+        try {
+            Map<String, String> d = new LinkedHashMap<>();
+            d.put("preset", "sd15");
+            d.put("size", "512");
+            d.put("steps", "50");
+            d.put("inversion-steps", "");
+            d.put("store", "recompute");
+            d.put("seed", "1");
+            a = BenchSupport.args(args, d);
+        } catch (IllegalArgumentException e) {
+            out.println("bench pnp: " + e.getMessage());
+            return 2;
+        }
+        try (NDManager root = NDManager.newBaseManager()) {
+            int size = Integer.parseInt(a.get("size"));
+            int steps = Integer.parseInt(a.get("steps"));
+            String inv = a.get("inversion-steps").isEmpty() ? Integer.toString(steps) : a.get("inversion-steps");
+            long seed = Long.parseLong(a.get("seed"));
+            int tauF = Math.round(steps * 0.8f);
+            int tauA = Math.round(steps * 0.5f);
+            PnpSettings s = PnpSettings.defaults().with(Map.of("steps", Integer.toString(steps), "inversion_steps",
+                    inv, "tau_f", Integer.toString(tauF), "tau_a", Integer.toString(tauA), "store", a.get("store")));
+            try (SdParts sd = BenchSupport.randomModel(a.get("preset"), root, seed);
+                    NDManager run = root.newSubManager()) {
+                PlugAndPlay method = new PlugAndPlay(sd.unet(), sd.schedule(), s);
+                long t0 = System.nanoTime();
+                double cpu0 = BenchSupport.processCpuSeconds();
+                run.getEngine().setRandomSeed((int) seed);
+                NDArray img = run.randomUniform(-1f, 1f, new Shape(1, 3, size, size));
+                NDArray z0 = sd.vae().encode(img).mean().mul(sd.vae().scalingFactor());
+                Shape ctxShape = new Shape(1, 77, sd.unet().config().crossAttentionDim());
+                NDArray empty = run.randomNormal(ctxShape);
+                NDArray neg = run.randomNormal(ctxShape);
+                NDArray prompt = run.randomNormal(ctxShape);
+                FeatureNeeds needs = method.needs(z0.getShape());
+                StorePolicy policy = StorePolicy.resolve(s.store(), needs, StorePolicy.defaultBudget());
+                PlugAndPlay.Outcome o = method.run(z0, empty, empty, neg, prompt, policy, run, RunControl.NONE);
+                sd.decode(o.latent());
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("bench", "pnp");
+                r.put("preset", a.get("preset"));
+                r.put("size", size);
+                r.put("steps", steps);
+                r.put("inversion_steps", Integer.parseInt(inv));
+                r.put("tau_f", tauF);
+                r.put("tau_a", tauA);
+                r.put("store", policy.key());
+                r.put("seconds", seconds);
+                r.put("cpu_seconds", BenchSupport.processCpuSeconds() - cpu0);
+                r.put("peak_resident_bytes", BenchSupport.peakResidentBytes());
+                r.put("store_bytes", o.storeBytes());
+                r.put("store_feature_bytes", o.storeFeatureBytes());
+                r.put("store_mib", o.storeBytes() / 1048576.0);
+                out.println(BenchSupport.json(r));
+                return 0;
+            }
+        } catch (IllegalArgumentException e) {
+            out.println("bench pnp: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            out.println("bench pnp failed: " + e);
+            return 1;
+        }
+    }
+
+    /** Command-line entry for running the benchmark directly. */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out));
+    }
+}

@@ -1,0 +1,2 @@
+/** The Plug-and-Play strategy service and its run (not exported). */
+package atelier.strategy.pnp.internal;
