@@ -73,6 +73,7 @@ class RealHostMacroIT {
         assertTrue(info.contains("bundle: atelier.strategy.latentstats "), info);
 
         BufferedImage result = ImageIO.read(out.toFile());
+        assertCliRepeats(info, result);
         double[] r = meanRgb(result);
         double[] c = meanRgb(ImageIO.read(content.toFile()));
         double[] s = meanRgb(ImageIO.read(style.toFile()));
@@ -136,6 +137,80 @@ class RealHostMacroIT {
         assertTrue(AtelierSession.presets().isEmpty(), "presets gone with their bundle: " + AtelierSession.presets());
         manager.installFeature("presets");
         assertTrue(!AtelierSession.presets().isEmpty(), "presets back without a restart");
+    }
+
+    /**
+     * Runs the Info's {@code cli:} line with the CLI distribution built in this reactor
+     * ({@code examples/cli/target/atelier}) and checks that it writes the same pixels.
+     */
+    private static void assertCliRepeats(String info, BufferedImage expected) throws Exception {
+        Path dist = Paths.get("..", "examples", "cli", "target", "atelier").toAbsolutePath().normalize();
+        assertTrue(Files.isDirectory(dist.resolve("lib")), "no CLI distribution at " + dist);
+        String line = info.lines().filter(l -> l.startsWith("cli: ")).findFirst().orElseThrow();
+        java.util.List<String> words = shellWords(line.substring("cli: ".length()));
+        assertEquals("atelier", words.get(0), line);
+        Path out = Paths.get("target", "real-host", "cli-repeat.png").toAbsolutePath();
+        Files.deleteIfExists(out);
+        int o = words.indexOf("--out");
+        words.set(o + 1, out.toString());
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
+                "-Datelier.home=" + Files.createTempDirectory("atelier-cli-home"),
+                "-Datelier.features=" + dist.resolve("features"), "-cp", dist.resolve("lib") + "/*",
+                "atelier.cli.Main"));
+        cmd.addAll(words.subList(1, words.size()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        String models = System.getenv("ATELIER_MODELS") != null ? System.getenv("ATELIER_MODELS")
+                : System.getProperty("atelier.models");
+        pb.environment().put("ATELIER_MODELS", models);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "the CLI did not finish");
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + text);
+        BufferedImage repeated = ImageIO.read(out.toFile());
+        int maxDiff = 0;
+        for (int y = 0; y < expected.getHeight(); y++) {
+            for (int x = 0; x < expected.getWidth(); x++) {
+                int a = expected.getRGB(x, y);
+                int b = repeated.getRGB(x, y);
+                for (int shift = 0; shift < 24; shift += 8) {
+                    maxDiff = Math.max(maxDiff, Math.abs(((a >> shift) & 0xff) - ((b >> shift) & 0xff)));
+                }
+            }
+        }
+        assertTrue(maxDiff <= 1, "the CLI's result differs by up to " + maxDiff + " grey levels");
+    }
+
+    /** Splits a POSIX shell command line with single-quoted words (as ProvenanceInfo writes them). */
+    static java.util.List<String> shellWords(String line) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\'') {
+                int end = line.indexOf('\'', i + 1);
+                word.append(line, i + 1, end);
+                i = end;
+                inWord = true;
+            } else if (c == '\\' && i + 1 < line.length()) {
+                word.append(line.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            out.add(word.toString());
+        }
+        return out;
     }
 
     private static double[] meanRgb(BufferedImage img) {
