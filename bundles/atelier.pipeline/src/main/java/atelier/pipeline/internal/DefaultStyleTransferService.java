@@ -271,8 +271,32 @@ public final class DefaultStyleTransferService implements StyleTransferService {
         if (t instanceof TransferException te && (te.kind() == Kind.BAD_INPUT || te.kind() == Kind.MODEL)) {
             return new TransferException(te.kind(), "strategy '" + entry.id() + "': " + te.getMessage(), t);
         }
+        Throwable damaged = damagedModel(t);
+        if (damaged != null) {
+            return new TransferException(Kind.MODEL, "strategy '" + entry.id() + "' could not load its model ("
+                    + ctx.requestedModel() + "): " + damaged.getMessage()
+                    + " — check it with `atelier models verify` or fetch it again", t);
+        }
         return new TransferException(Kind.STRATEGY_FAILED, "strategy " + entry.describe() + " failed: "
                 + reason(t), t);
+    }
+
+    /**
+     * The cause that says a model's files are damaged, incomplete or of the wrong shape (a malformed safetensors
+     * file, a missing or misshapen tensor, a missing file), or null.
+     */
+    static Throwable damagedModel(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof atelier.runtime.io.SafetensorsFormatException
+                    || c instanceof atelier.runtime.nn.Weights.WeightsException
+                    || c instanceof java.nio.file.NoSuchFileException) {
+                return c;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
     }
 
     private static boolean causedBy(Throwable t, Throwable target) {
