@@ -60,12 +60,16 @@ import com.google.gson.stream.JsonToken;
  * opens); {@link #load} supports F32, F16, BF16 (widened to F32) and I64 and refuses the others naming the
  * tensor and the dtype.
  *
- * <p><b>Mapping.</b> Tensors are mapped one at a time with long offsets, so files over 2 GiB work (one tensor
- * must stay under 2 GiB). F16 and BF16 are widened to F32 in Java, per tensor, when loaded: until then the mapped
- * file is the only copy and opening costs only the header. F32 tensors are handed to the engine without a copy as
- * copy-on-write ({@code PRIVATE}) mappings when the file may be opened for writing; an in-place op then writes
- * private pages and can never reach the file. Otherwise they are mapped {@code READ_ONLY} and copied, because an
- * in-place op on a read-only mapping crashes the JVM.
+ * <p><b>Loading.</b> Offsets are longs throughout, so files over 2 GiB work (one tensor must stay under 2 GiB,
+ * also as fp32). Opening reads only the header; until a tensor is loaded the file is the only copy. F32 tensors
+ * are handed to the engine without a copy as copy-on-write ({@code PRIVATE}) mappings, one mapping per tensor,
+ * when the file may be opened for writing; an in-place op then writes private pages and can never reach the
+ * file. Every other load copies, reading through the channel in 1 MiB chunks rather than mapping: F16 and BF16
+ * are widened to F32 in Java (exactly, by table), F32 of a read-only file and I64 are read into a fresh buffer —
+ * never a {@code READ_ONLY} mapping, because an in-place op on one crashes the JVM, and not a mapping at all,
+ * because mapped pages stay resident in this process until the GC happens to release the mapping. The result
+ * buffers are direct, so {@code -XX:MaxDirectMemorySize} (default: the heap limit) must exceed the fp32 size of
+ * the weights copied this way.
  *
  * <p><b>When the file is opened for writing.</b> A {@code PRIVATE} mapping needs a channel opened READ+WRITE,
  * although nothing is ever written through it. The channel is opened that way only if (1) the system property
@@ -460,36 +464,32 @@ public final class SafetensorsFile implements TensorSource {
             throw new UncheckedIOException(new SafetensorsFormatException(path + ": tensor '" + key + "' has dtype "
                     + t.dtype() + ", which cannot be loaded (supported: F32, F16, BF16, I64)"));
         }
-        if (t.elementCount() * 4 > Integer.MAX_VALUE && !t.dtype().equals("I64")) {
+        if (t.elementCount() * 4 > Integer.MAX_VALUE || t.length() > Integer.MAX_VALUE) {
             throw new UncheckedIOException(new SafetensorsFormatException(path + ": tensor '" + key + "' needs "
                     + t.elementCount() * 4 + " bytes as fp32; one tensor must stay under 2 GiB"));
         }
         Shape shape = new Shape(t.shape());
         try {
-            ByteBuffer raw = map(key);
             switch (t.dtype()) {
                 case "F32":
                     if (writable) {
-                        return manager.create(raw, shape, DataType.FLOAT32); // copy-on-write mapping, no copy
+                        return manager.create(map(key), shape, DataType.FLOAT32); // copy-on-write mapping, no copy
                     }
-                    return manager.create(copyDirect(raw), shape, DataType.FLOAT32);
+                    return manager.create(Widening.readDirect(channel, t.offset(), (int) t.length()), shape,
+                            DataType.FLOAT32);
                 case "F16":
-                    return manager.create(Widening.f16ToF32(raw, (int) t.elementCount()), shape, DataType.FLOAT32);
+                    return manager.create(Widening.f16ToF32(channel, t.offset(), (int) t.elementCount()), shape,
+                            DataType.FLOAT32);
                 case "BF16":
-                    return manager.create(Widening.bf16ToF32(raw, (int) t.elementCount()), shape,
+                    return manager.create(Widening.bf16ToF32(channel, t.offset(), (int) t.elementCount()), shape,
                             DataType.FLOAT32);
                 default: // I64
-                    return manager.create(copyDirect(raw), shape, DataType.INT64);
+                    return manager.create(Widening.readDirect(channel, t.offset(), (int) t.length()), shape,
+                            DataType.INT64);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": reading tensor '" + key + "' failed", e);
         }
-    }
-
-    private static ByteBuffer copyDirect(ByteBuffer raw) {
-        ByteBuffer c = ByteBuffer.allocateDirect(raw.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-        c.put(raw.duplicate()).flip();
-        return c;
     }
 
     /** IEEE 754 binary16 to binary32, exact (subnormals, infinities and NaN payloads included). */

@@ -1,17 +1,19 @@
 package atelier.runtime.io;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
+import java.nio.channels.FileChannel;
 
 /**
- * F16 and BF16 to F32, in bulk: little-endian halves are read in chunks into a {@code short[]}, converted
- * through a 65536-entry table of float bits (F16) or a shift (BF16), and written in chunks into a direct
- * native-order buffer. Both conversions are exact.
+ * F16 and BF16 to F32, in bulk: little-endian halves are read from the file in chunks into a {@code short[]},
+ * converted through a 65536-entry table of float bits (F16) or a shift (BF16), and written in chunks into a
+ * direct native-order buffer. Both conversions are exact.
  */
 final class Widening {
-    private static final int CHUNK = 1 << 16;
+    private static final int CHUNK = 1 << 19; // halves per read (1 MiB)
 
     /** Float bits of every binary16 pattern. */
     private static final int[] F16_BITS = new int[1 << 16];
@@ -43,24 +45,35 @@ final class Widening {
         return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
     }
 
-    static ByteBuffer f16ToF32(ByteBuffer raw, int n) {
-        return widen(raw, n, false);
+    /** Widens {@code n} F16 values read from {@code ch} at {@code pos} into a new direct native-order buffer. */
+    static ByteBuffer f16ToF32(FileChannel ch, long pos, int n) throws IOException {
+        return widen(ch, pos, n, false);
     }
 
-    static ByteBuffer bf16ToF32(ByteBuffer raw, int n) {
-        return widen(raw, n, true);
+    /** Widens {@code n} BF16 values read from {@code ch} at {@code pos} into a new direct native-order buffer. */
+    static ByteBuffer bf16ToF32(FileChannel ch, long pos, int n) throws IOException {
+        return widen(ch, pos, n, true);
     }
 
-    private static ByteBuffer widen(ByteBuffer raw, int n, boolean bf16) {
+    /**
+     * Reads through the channel in chunks rather than mapping: the half-precision bytes are only ever in the
+     * page cache and one small chunk, never mapped into this process (a mapping stays resident, counted in
+     * this process's memory, until the GC happens to release it).
+     */
+    private static ByteBuffer widen(FileChannel ch, long pos, int n, boolean bf16) throws IOException {
         ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, 4)).order(ByteOrder.nativeOrder());
-        ShortBuffer in = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
         FloatBuffer f = out.asFloatBuffer();
-        short[] hs = new short[Math.min(CHUNK, n)];
-        float[] fs = new float[hs.length];
+        int chunk = Math.min(CHUNK, n);
+        ByteBuffer bytes = ByteBuffer.allocate(chunk * 2).order(ByteOrder.LITTLE_ENDIAN);
+        short[] hs = new short[chunk];
+        float[] fs = new float[chunk];
         int[] table = F16_BITS;
         for (int done = 0; done < n; ) {
-            int len = Math.min(hs.length, n - done);
-            in.get(hs, 0, len);
+            int len = Math.min(chunk, n - done);
+            bytes.clear().limit(len * 2);
+            readFully(ch, bytes, pos + 2L * done);
+            bytes.flip();
+            bytes.asShortBuffer().get(hs, 0, len);
             if (bf16) {
                 for (int i = 0; i < len; i++) {
                     fs[i] = Float.intBitsToFloat(hs[i] << 16);
@@ -74,5 +87,24 @@ final class Widening {
             done += len;
         }
         return out;
+    }
+
+    /** Reads {@code length} bytes at {@code pos} into a new direct little-endian buffer. */
+    static ByteBuffer readDirect(FileChannel ch, long pos, int length) throws IOException {
+        ByteBuffer out = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, out, pos);
+        return out.flip();
+    }
+
+    /** Fills the buffer's remaining bytes from {@code pos}; the file may not end before. */
+    static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        long at = pos;
+        while (buf.hasRemaining()) {
+            int r = ch.read(buf, at);
+            if (r < 0) {
+                throw new EOFException("file ended at byte " + at + " (truncated while open?)");
+            }
+            at += r;
+        }
     }
 }
