@@ -273,8 +273,10 @@ public final class DefaultStyleTransferService implements StyleTransferService {
         }
         Throwable damaged = damagedModel(t);
         if (damaged != null) {
-            return new TransferException(Kind.MODEL, "strategy '" + entry.id() + "' could not load its model ("
-                    + ctx.requestedModel() + "): " + damaged.getMessage()
+            String model = ctx.requestedModel() == null || ctx.requestedModel().isBlank() ? ""
+                    : " (" + ctx.requestedModel() + ")";
+            return new TransferException(Kind.MODEL, "strategy '" + entry.id() + "' could not load its model" + model
+                    + ": " + damaged.getMessage()
                     + " — check it with `atelier models verify` or fetch it again", t);
         }
         return new TransferException(Kind.STRATEGY_FAILED, "strategy " + entry.describe() + " failed: "
