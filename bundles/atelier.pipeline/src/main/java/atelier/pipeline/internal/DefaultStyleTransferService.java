@@ -265,8 +265,8 @@ public final class DefaultStyleTransferService implements StyleTransferService {
         }
         Optional<PipelineRunContext.ModelMissingException> missing = ctx.missingModel();
         if (missing.isPresent() && causedBy(t, missing.get())) {
-            return new TransferException(Kind.MODEL, "strategy '" + entry.id() + "' needs a model that is not "
-                    + "installed: " + missing.get().getMessage(), t);
+            return new TransferException(Kind.MODEL, "strategy '" + entry.id() + "' cannot use its model: "
+                    + missing.get().getMessage(), t);
         }
         if (t instanceof TransferException te && (te.kind() == Kind.BAD_INPUT || te.kind() == Kind.MODEL)) {
             return new TransferException(te.kind(), "strategy '" + entry.id() + "': " + te.getMessage(), t);
