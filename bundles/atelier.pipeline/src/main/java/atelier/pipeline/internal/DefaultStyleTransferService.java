@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import ai.djl.ndarray.NDManager;
+import atelier.runtime.device.Devices;
 import atelier.api.CancellationToken;
 import atelier.api.FloatImage;
 import atelier.api.ProgressListener;
@@ -193,7 +194,13 @@ public final class DefaultStyleTransferService implements StyleTransferService {
         String requestedModel = request.model().orElse(entry.spec().defaultModel());
         FloatImage image;
         PipelineRunContext ctx;
-        try (NDManager run = NDManager.newBaseManager()) {
+        ai.djl.Device device;
+        try {
+            device = Devices.preferred();
+        } catch (IllegalArgumentException e) {
+            throw new TransferException(Kind.BAD_INPUT, e.getMessage(), e);
+        }
+        try (NDManager run = NDManager.newBaseManager(device)) {
             ctx = new PipelineRunContext(request.content(), request.style(), request.seed(), run, listener, token,
                     locator(), requestedModel, trace);
             image = execute(entry, ctx, params);
