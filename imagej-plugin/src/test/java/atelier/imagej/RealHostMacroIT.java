@@ -81,6 +81,63 @@ class RealHostMacroIT {
                 fmt(r), fmt(s), fmt(c)));
     }
 
+    @Test
+    void recordedOptionsReplayToTheSameResultAndTilesWork() throws Exception {
+        Path content = HeadlessMacroTest.shared("images/coffee.png");
+        Path style = HeadlessMacroTest.shared("images/ihc.png");
+        // first run: tiles of 256 px (the 600×400 photo is cut into 6 overlapping tiles); the options it records
+        // are run again and must give the very same pixels
+        System.clearProperty("atelier.test.replay");
+        ij1.runMacro(HeadlessMacroTest.replayMacro(content, style, "autoencoder=taesd method=wct tile=256 seed=3"),
+                "");
+        String replay = System.getProperty("atelier.test.replay");
+        assertTrue(replay.startsWith("600x400 1 "), replay);
+        assertTrue(replay.contains("tile=256") && replay.contains("autoencoder=taesd"), replay);
+    }
+
+    @Test
+    void batchMacroRunsOverTheSharedImages() throws Exception {
+        Path images = HeadlessMacroTest.shared("images/ihc.png").getParent();
+        Path out = Paths.get("target", "real-host", "batch").toAbsolutePath();
+        if (Files.isDirectory(out)) {
+            try (java.util.stream.Stream<Path> old = Files.list(out)) {
+                for (Path p : (Iterable<Path>) old::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
+        String macro = Files.readString(HeadlessMacroTest.examples().resolve("batch-folder.ijm"));
+        ij1.runMacro(macro, "input=[" + images + "] style=[" + images.resolve("ihc.png") + "] output=[" + out
+                + "] options=[autoencoder=taesd]");
+        long inputs;
+        try (java.util.stream.Stream<Path> in = Files.list(images)) {
+            inputs = in.filter(p -> p.toString().matches(".*\\.(png|tif|jpg)$")).count();
+        }
+        try (java.util.stream.Stream<Path> results = Files.list(out)) {
+            assertEquals(inputs, results.filter(p -> p.toString().endsWith("-latent-stats.png")).count(),
+                    "one result per image of " + images);
+        }
+        BufferedImage hubble = ImageIO.read(out.resolve("hubble_deep_field-latent-stats.png").toFile());
+        assertEquals(1000, hubble.getWidth());
+        assertEquals(872, hubble.getHeight());
+    }
+
+    @Test
+    void presetsAndStrategiesComeFromBundlesAndFollowThemWhileRunning() throws Exception {
+        java.util.Optional<atelier.host.AtelierHost> host = AtelierSession.host();
+        assertTrue(host.isPresent(), "the real host runs");
+        StrategyManager manager = new StrategyManager(host.get(), AtelierSession.service());
+        String list = manager.list();
+        assertTrue(list.contains("latent-stats") && list.contains("atelier.ui.presets")
+                && list.contains("atelier.strategy.latentstats"), list);
+        assertTrue(AtelierSession.presets().stream().anyMatch(p -> p.strategyId().equals("latent-stats")),
+                "Atelier's presets are offered");
+        manager.uninstallFeature("presets");
+        assertTrue(AtelierSession.presets().isEmpty(), "presets gone with their bundle: " + AtelierSession.presets());
+        manager.installFeature("presets");
+        assertTrue(!AtelierSession.presets().isEmpty(), "presets back without a restart");
+    }
+
     private static double[] meanRgb(BufferedImage img) {
         double[] m = new double[3];
         int w = img.getWidth();
