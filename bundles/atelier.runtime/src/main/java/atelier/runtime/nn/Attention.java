@@ -87,7 +87,8 @@ public final class Attention {
                 o = attend(call.query(), call.key(), call.value(), scale * call.logitScale());
                 List<AttentionInvocation.KeyValueStream> streams = call.streams();
                 for (AttentionInvocation.KeyValueStream s : streams) {
-                    o = o.add(attend(call.query(), s.key(), s.value(), scale).muli(s.weight()));
+                    // the ops library's sdpa may return an inference tensor: no in-place op on it
+                    o = o.add(attend(call.query(), s.key(), s.value(), scale).mul(s.weight()));
                 }
             } else {
                 o = attend(q, k, v, scale);

@@ -10,6 +10,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import atelier.api.hooks.HookSet;
+import atelier.runtime.injection.StyleFeatureSource;
+import atelier.runtime.injection.StyleFeatures;
+import atelier.runtime.injection.StyleInjectionProcessor;
 import atelier.runtime.scheduler.DdimScheduler;
 import atelier.runtime.scheduler.SchedulerConfig;
 import atelier.runtime.scheduler.StepResult;
@@ -266,7 +269,19 @@ final class CaseRunner implements AutoCloseable {
             HookSet inject = HookSet.empty();
             ProjectionRecorder q = new ProjectionRecorder(content, Set.of("q"));
             ProjectionRecorder kv = new ProjectionRecorder(style, Set.of("k", "v"));
-            KvInjectionProcessor injection = new KvInjectionProcessor(content, style, gamma, tau);
+            // the real StyleID rule (the styleid strategy uses the same class), fed from the recorded runs;
+            // rows are matched by label (uncond with uncond, cond with cond), steps without records run unchanged
+            StyleFeatureSource recorded = call -> {
+                String path = call.path();
+                int i = call.step().index();
+                if (!content.has(path, "q", i) || !style.has(path, "k", i) || !style.has(path, "v", i)) {
+                    return null;
+                }
+                List<String> rows = call.step().rows();
+                return new StyleFeatures(content.get(path, "q", i, rows, call.manager()),
+                        style.get(path, "k", i, rows, call.manager()), style.get(path, "v", i, rows, call.manager()));
+            };
+            StyleInjectionProcessor injection = new StyleInjectionProcessor(gamma, tau, recorded, Set.of());
             for (String layer : layers) {
                 captureQ.attention(layer, q);
                 captureKv.attention(layer, kv);

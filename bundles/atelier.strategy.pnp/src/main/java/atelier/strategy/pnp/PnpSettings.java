@@ -67,10 +67,11 @@ public record PnpSettings(String prompt, String negativePrompt, double guidance,
             ParameterSpec.ofString("feature_layer", "Feature layer", "up_blocks.1.resnets.1",
                     "The resnet whose residual branch is injected, default up_blocks.1.resnets.1 (LDM output"
                             + " block 4, 16×16 at 512 px)."),
-            ParameterSpec.ofChoice("store", "Feature store", "recompute", StorePolicy.CHOICES,
-                    "Feature store policy, default recompute (the source branch runs as an extra batch row from"
-                            + " the stored inverted latents, as pnp-diffusers); fp32/fp16/disk store the features"
-                            + " from an extra extraction pass; auto picks by memory."));
+            ParameterSpec.ofChoice("store", "Feature store", "auto", StorePolicy.CHOICES,
+                    "Feature store policy, default auto (fp32 if it fits in memory, else fp16, else recompute):"
+                            + " fp32/fp16/disk keep the source features from one extraction pass; recompute keeps"
+                            + " only the inverted latents and runs the source branch as an extra batch row, as"
+                            + " pnp-diffusers does (same compute, almost no memory)."));
 
     public PnpSettings {
         prompt = prompt == null ? "" : prompt;

@@ -34,6 +34,9 @@ public final class StyleIdRun implements StrategyRun {
     /** The whole method on loaded parts (tests call it with a test model). */
     public static FloatImage execute(SdParts sd, FloatImage content, FloatImage style, StyleIdSettings settings,
             NDManager scope, RunControl control) throws Exception {
+        if (content == null || style == null) {
+            throw new IllegalArgumentException("styleid needs a content image and a style image");
+        }
         StyleId method = new StyleId(sd.unet(), sd.schedule(), settings);
         FloatImage styleSized = Images.resize(style, content.width(), content.height());
         control.progress("encode", 0, 2);
