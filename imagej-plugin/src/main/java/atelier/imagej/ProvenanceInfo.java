@@ -74,7 +74,34 @@ public final class ProvenanceInfo {
                 .append(escapeMacroString(used.toMacroOptions())).append("\");\n");
         sb.append("cli: ").append(commandLine(contentPath, stylePath != null ? stylePath : settings.style(), used,
                 fileBase(contentTitle) + "-" + result.strategyId() + ".png")).append('\n');
+        String note = cliNote(settings, imageLines);
+        if (!note.isEmpty()) {
+            sb.append("cli.note: ").append(note).append('\n');
+        }
         return sb.toString();
+    }
+
+    /**
+     * What the command line does differently from this ImageJ run, so nobody expects identical pixels where they
+     * cannot be: the CLI stylises one whole plane of a file and writes the strategy's colour result.
+     */
+    static String cliNote(TransferSettings settings, String imageLines) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (imageLines.contains("image.tiles:")) {
+            parts.add("ImageJ cut the plane into tiles");
+        }
+        if (imageLines.contains("image.selection:")) {
+            parts.add("ImageJ blended the result into a selection");
+        }
+        if (imageLines.contains("image.planes: all")) {
+            parts.add("ImageJ stylised every plane");
+        }
+        if (imageLines.contains("image.range") && !settings.image().color()) {
+            parts.add("ImageJ mapped grey values by the range above and kept the luminance (the CLI reads the "
+                    + "file's grey values and writes colour)");
+        }
+        return parts.isEmpty() ? "" : "the command line repeats the strategy run on the whole content file; "
+                + String.join("; ", parts);
     }
 
     /**

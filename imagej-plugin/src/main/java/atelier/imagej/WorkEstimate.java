@@ -28,7 +28,7 @@ public record WorkEstimate(String strategyId, int planes, int tilesPerPlane, dou
     public static final double LONG_SECONDS = 60;
     static final double AUTOENCODER_RATE = 12;
     static final double DIFFUSION_RATE = 600;
-    static final int NATIVE_BYTES_PER_PIXEL = 1500;
+    static final int NATIVE_BYTES_PER_PIXEL = 8000; // LargeImageBenchmark: peak RSS 9.9 GB, 1024 px tiles, TAESD
     private static final String RATE_KEY = "atelier.rate.";
 
     static WorkEstimate of(String strategyId, int planes, Tiles tiles, Rectangle region, boolean colour) {

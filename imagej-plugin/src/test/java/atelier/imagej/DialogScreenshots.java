@@ -184,11 +184,49 @@ public final class DialogScreenshots {
         throw new AssertionError("no " + what + " appeared");
     }
 
+    /** Moves the dialog to the corner and saves what the screen shows there, waiting until it is painted. */
     private void shoot(GenericDialog gd, String name) throws Exception {
-        EventQueue.invokeAndWait(() -> gd.setLocation(0, 0));
-        Thread.sleep(800);
-        Rectangle r = new Rectangle(gd.getLocationOnScreen(), gd.getSize());
-        ImageIO.write(new Robot().createScreenCapture(r), "png", new File(dir, name + ".png"));
+        EventQueue.invokeAndWait(() -> {
+            gd.setLocation(0, 0);
+            gd.toFront();
+        });
+        java.awt.image.BufferedImage shot = null;
+        for (int attempt = 0; attempt < 6; attempt++) {
+            Thread.sleep(500);
+            EventQueue.invokeAndWait(() -> gd.repaint());
+            Rectangle r = new Rectangle(gd.getLocationOnScreen(), gd.getSize());
+            shot = new Robot().createScreenCapture(r);
+            if (!uniform(shot)) {
+                break;
+            }
+        }
+        if (uniform(shot)) {
+            // no window manager: a window may never be exposed on the screen; let AWT draw it into an image
+            java.awt.image.BufferedImage drawn = new java.awt.image.BufferedImage(gd.getWidth(), gd.getHeight(),
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            EventQueue.invokeAndWait(() -> {
+                java.awt.Graphics2D g = drawn.createGraphics();
+                g.setColor(gd.getBackground());
+                g.fillRect(0, 0, drawn.getWidth(), drawn.getHeight());
+                gd.printAll(g);
+                g.dispose();
+            });
+            shot = drawn;
+        }
+        ImageIO.write(shot, "png", new File(dir, name + ".png"));
+        expect(!uniform(shot), "the screenshot " + name + ".png shows nothing: the dialog was not painted");
+    }
+
+    private static boolean uniform(java.awt.image.BufferedImage img) {
+        int first = img.getRGB(0, 0);
+        for (int y = 0; y < img.getHeight(); y += 3) {
+            for (int x = 0; x < img.getWidth(); x += 3) {
+                if (img.getRGB(x, y) != first) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static void ok(GenericDialog gd) throws Exception {

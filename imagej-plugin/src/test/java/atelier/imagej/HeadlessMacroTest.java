@@ -256,6 +256,35 @@ class HeadlessMacroTest {
         assertEquals("listed", System.getProperty("atelier.test.after"), "an unknown action stops the macro");
     }
 
+    @Test
+    void optionsStoredOnTheResultReplayToTheSamePixels() throws Exception {
+        System.clearProperty("atelier.test.replay");
+        ij1.runMacro(replayMacro(shared("images/coffee.png"), shared("images/ihc.png"),
+                "strength=0.6 method=wct tile=256 seed=3"), "");
+        String replay = System.getProperty("atelier.test.replay");
+        assertNotNull(replay, "the macro did not finish");
+        assertTrue(replay.startsWith("600x400 1 "), replay);
+        assertTrue(replay.contains("tile=256") && replay.contains("strength=0.6"), replay);
+    }
+
+    /**
+     * A macro that stylises {@code content}, reads the options the result carries ({@code atelier.options}), runs
+     * them again on the content and compares the two results; sets {@code atelier.test.replay} to
+     * "{@code WxH same options}".
+     */
+    static String replayMacro(Path content, Path style, String options) {
+        return "open('" + content + "'); id = getImageID();"
+                + "run('Style Transfer...', 'style=[" + style + "] " + options + "');"
+                + "first = getImageID(); opts = Property.get('atelier.options');"
+                + "selectImage(id); run('Style Transfer...', opts); second = getImageID();"
+                + "same = 1; selectImage(first); w = getWidth(); h = getHeight();"
+                + "for (y = 0; y < h; y += 7) { for (x = 0; x < w; x += 5) {"
+                + "  selectImage(first); a = getPixel(x, y); selectImage(second); b = getPixel(x, y);"
+                + "  if (a != b) same = 0; } }"
+                + "call('java.lang.System.setProperty', 'atelier.test.replay', '' + w + 'x' + h + ' ' + same + ' '"
+                + " + opts);";
+    }
+
     /** A jar named with an underscore holding the plugin's classes and plugins.config, as Fiji installs it. */
     static Path pluginJar(Path dir) throws IOException, URISyntaxException {
         URL config = HeadlessMacroTest.class.getClassLoader().getResource("plugins.config");

@@ -73,12 +73,144 @@ class RealHostMacroIT {
         assertTrue(info.contains("bundle: atelier.strategy.latentstats "), info);
 
         BufferedImage result = ImageIO.read(out.toFile());
+        assertCliRepeats(info, result);
         double[] r = meanRgb(result);
         double[] c = meanRgb(ImageIO.read(content.toFile()));
         double[] s = meanRgb(ImageIO.read(style.toFile()));
         assertTrue(distance(r, s) < 0.25 * distance(c, s), String.format(
                 "result mean %s should be much nearer the style's %s than the content's %s is",
                 fmt(r), fmt(s), fmt(c)));
+    }
+
+    @Test
+    void recordedOptionsReplayToTheSameResultAndTilesWork() throws Exception {
+        Path content = HeadlessMacroTest.shared("images/coffee.png");
+        Path style = HeadlessMacroTest.shared("images/ihc.png");
+        // first run: tiles of 256 px (the 600×400 photo is cut into 6 overlapping tiles); the options it records
+        // are run again and must give the very same pixels
+        System.clearProperty("atelier.test.replay");
+        ij1.runMacro(HeadlessMacroTest.replayMacro(content, style, "autoencoder=taesd method=wct tile=256 seed=3"),
+                "");
+        String replay = System.getProperty("atelier.test.replay");
+        assertTrue(replay.startsWith("600x400 1 "), replay);
+        assertTrue(replay.contains("tile=256") && replay.contains("autoencoder=taesd"), replay);
+    }
+
+    @Test
+    void batchMacroRunsOverTheSharedImages() throws Exception {
+        Path images = HeadlessMacroTest.shared("images/ihc.png").getParent();
+        Path out = Paths.get("target", "real-host", "batch").toAbsolutePath();
+        if (Files.isDirectory(out)) {
+            try (java.util.stream.Stream<Path> old = Files.list(out)) {
+                for (Path p : (Iterable<Path>) old::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
+        String macro = Files.readString(HeadlessMacroTest.examples().resolve("batch-folder.ijm"));
+        ij1.runMacro(macro, "input=[" + images + "] style=[" + images.resolve("ihc.png") + "] output=[" + out
+                + "] options=[autoencoder=taesd]");
+        long inputs;
+        try (java.util.stream.Stream<Path> in = Files.list(images)) {
+            inputs = in.filter(p -> p.toString().matches(".*\\.(png|tif|jpg)$")).count();
+        }
+        try (java.util.stream.Stream<Path> results = Files.list(out)) {
+            assertEquals(inputs, results.filter(p -> p.toString().endsWith("-latent-stats.png")).count(),
+                    "one result per image of " + images);
+        }
+        BufferedImage hubble = ImageIO.read(out.resolve("hubble_deep_field-latent-stats.png").toFile());
+        assertEquals(1000, hubble.getWidth());
+        assertEquals(872, hubble.getHeight());
+    }
+
+    @Test
+    void presetsAndStrategiesComeFromBundlesAndFollowThemWhileRunning() throws Exception {
+        java.util.Optional<atelier.host.AtelierHost> host = AtelierSession.host();
+        assertTrue(host.isPresent(), "the real host runs");
+        StrategyManager manager = new StrategyManager(host.get(), AtelierSession.service());
+        String list = manager.list();
+        assertTrue(list.contains("latent-stats") && list.contains("atelier.ui.presets")
+                && list.contains("atelier.strategy.latentstats"), list);
+        assertTrue(AtelierSession.presets().stream().anyMatch(p -> p.strategyId().equals("latent-stats")),
+                "Atelier's presets are offered");
+        manager.uninstallFeature("presets");
+        assertTrue(AtelierSession.presets().isEmpty(), "presets gone with their bundle: " + AtelierSession.presets());
+        manager.installFeature("presets");
+        assertTrue(!AtelierSession.presets().isEmpty(), "presets back without a restart");
+    }
+
+    /**
+     * Runs the Info's {@code cli:} line with the CLI distribution built in this reactor
+     * ({@code examples/cli/target/atelier}) and checks that it writes the same pixels.
+     */
+    private static void assertCliRepeats(String info, BufferedImage expected) throws Exception {
+        Path dist = Paths.get("..", "examples", "cli", "target", "atelier").toAbsolutePath().normalize();
+        assertTrue(Files.isDirectory(dist.resolve("lib")), "no CLI distribution at " + dist);
+        String line = info.lines().filter(l -> l.startsWith("cli: ")).findFirst().orElseThrow();
+        java.util.List<String> words = shellWords(line.substring("cli: ".length()));
+        assertEquals("atelier", words.get(0), line);
+        Path out = Paths.get("target", "real-host", "cli-repeat.png").toAbsolutePath();
+        Files.deleteIfExists(out);
+        int o = words.indexOf("--out");
+        words.set(o + 1, out.toString());
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
+                "-Datelier.home=" + Files.createTempDirectory("atelier-cli-home"),
+                "-Datelier.features=" + dist.resolve("features"), "-cp", dist.resolve("lib") + "/*",
+                "atelier.cli.Main"));
+        cmd.addAll(words.subList(1, words.size()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        String models = System.getenv("ATELIER_MODELS") != null ? System.getenv("ATELIER_MODELS")
+                : System.getProperty("atelier.models");
+        pb.environment().put("ATELIER_MODELS", models);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "the CLI did not finish");
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + text);
+        BufferedImage repeated = ImageIO.read(out.toFile());
+        int maxDiff = 0;
+        for (int y = 0; y < expected.getHeight(); y++) {
+            for (int x = 0; x < expected.getWidth(); x++) {
+                int a = expected.getRGB(x, y);
+                int b = repeated.getRGB(x, y);
+                for (int shift = 0; shift < 24; shift += 8) {
+                    maxDiff = Math.max(maxDiff, Math.abs(((a >> shift) & 0xff) - ((b >> shift) & 0xff)));
+                }
+            }
+        }
+        assertTrue(maxDiff <= 1, "the CLI's result differs by up to " + maxDiff + " grey levels");
+    }
+
+    /** Splits a POSIX shell command line with single-quoted words (as ProvenanceInfo writes them). */
+    static java.util.List<String> shellWords(String line) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\'') {
+                int end = line.indexOf('\'', i + 1);
+                word.append(line, i + 1, end);
+                i = end;
+                inWord = true;
+            } else if (c == '\\' && i + 1 < line.length()) {
+                word.append(line.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            out.add(word.toString());
+        }
+        return out;
     }
 
     private static double[] meanRgb(BufferedImage img) {

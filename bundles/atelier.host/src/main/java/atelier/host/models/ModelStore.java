@@ -155,6 +155,7 @@ public final class ModelStore implements ModelLocator {
         if (entry.isPresent()) {
             ModelState st = state(entry.get());
             if (st.missing().isEmpty()) {
+                checkDigests(entry.get());
                 return folder(entry.get());
             }
             throw new ModelStoreException(ModelStoreException.Kind.MISSING, missingMessage(st));
@@ -181,6 +182,22 @@ public final class ModelStore implements ModelLocator {
                         + (asGiven == null ? "" : " (looked at " + asGiven.toAbsolutePath().normalize()
                         + (asGiven.isAbsolute() ? "" : " and " + root.resolve(asGiven).normalize()) + ")")
                         + ", nor a model store name (known: " + String.join(", ", registry.names()) + ")");
+    }
+
+    /**
+     * Refuses a model whose files differ from the digests the registry or the pull manifest records. Digests of
+     * unchanged files come from the cache, so this costs a full read only the first time a file is seen.
+     */
+    private void checkDigests(ModelEntry entry) throws ModelStoreException {
+        List<FileCheck> bad = new ModelVerifier(this).verify(entry).stream()
+                .filter(c -> c.status() == FileCheck.Status.MISMATCH).toList();
+        if (!bad.isEmpty()) {
+            FileCheck c = bad.get(0);
+            throw new ModelStoreException(ModelStoreException.Kind.CHECKSUM, "model '" + entry.name() + "': "
+                    + c.location() + " fails its checksum (expected SHA-256 " + c.expected() + ", found " + c.actual()
+                    + ")" + (bad.size() > 1 ? " and " + (bad.size() - 1) + " more file(s)" : "")
+                    + "; fetch it again with `atelier models pull " + entry.name() + "`");
+        }
     }
 
     /**

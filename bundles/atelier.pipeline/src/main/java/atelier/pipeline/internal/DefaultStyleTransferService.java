@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import ai.djl.ndarray.NDManager;
+import atelier.runtime.device.Devices;
 import atelier.api.CancellationToken;
 import atelier.api.FloatImage;
 import atelier.api.ProgressListener;
@@ -193,7 +194,13 @@ public final class DefaultStyleTransferService implements StyleTransferService {
         String requestedModel = request.model().orElse(entry.spec().defaultModel());
         FloatImage image;
         PipelineRunContext ctx;
-        try (NDManager run = NDManager.newBaseManager()) {
+        ai.djl.Device device;
+        try {
+            device = Devices.preferred();
+        } catch (IllegalArgumentException e) {
+            throw new TransferException(Kind.BAD_INPUT, e.getMessage(), e);
+        }
+        try (NDManager run = NDManager.newBaseManager(device)) {
             ctx = new PipelineRunContext(request.content(), request.style(), request.seed(), run, listener, token,
                     locator(), requestedModel, trace);
             image = execute(entry, ctx, params);
@@ -265,14 +272,40 @@ public final class DefaultStyleTransferService implements StyleTransferService {
         }
         Optional<PipelineRunContext.ModelMissingException> missing = ctx.missingModel();
         if (missing.isPresent() && causedBy(t, missing.get())) {
-            return new TransferException(Kind.MODEL, "strategy '" + entry.id() + "' needs a model that is not "
-                    + "installed: " + missing.get().getMessage(), t);
+            return new TransferException(Kind.MODEL, "strategy '" + entry.id() + "' cannot use its model: "
+                    + missing.get().getMessage(), t);
         }
         if (t instanceof TransferException te && (te.kind() == Kind.BAD_INPUT || te.kind() == Kind.MODEL)) {
             return new TransferException(te.kind(), "strategy '" + entry.id() + "': " + te.getMessage(), t);
         }
+        Throwable damaged = damagedModel(t);
+        if (damaged != null) {
+            String model = ctx.requestedModel() == null || ctx.requestedModel().isBlank() ? ""
+                    : " (" + ctx.requestedModel() + ")";
+            return new TransferException(Kind.MODEL, "strategy '" + entry.id() + "' could not load its model" + model
+                    + ": " + damaged.getMessage()
+                    + " — check it with `atelier models verify` or fetch it again", t);
+        }
         return new TransferException(Kind.STRATEGY_FAILED, "strategy " + entry.describe() + " failed: "
                 + reason(t), t);
+    }
+
+    /**
+     * The cause that says a model's files are damaged, incomplete or of the wrong shape (a malformed safetensors
+     * file, a missing or misshapen tensor, a missing file), or null.
+     */
+    static Throwable damagedModel(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof atelier.runtime.io.SafetensorsFormatException
+                    || c instanceof atelier.runtime.nn.Weights.WeightsException
+                    || c instanceof java.nio.file.NoSuchFileException) {
+                return c;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
     }
 
     private static boolean causedBy(Throwable t, Throwable target) {

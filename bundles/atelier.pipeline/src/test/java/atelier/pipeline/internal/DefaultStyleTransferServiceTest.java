@@ -134,6 +134,16 @@ class DefaultStyleTransferServiceTest {
     }
 
     @Test
+    void damagedModelFilesAreRecognisedThroughWrappers() {
+        var format = new atelier.runtime.io.SafetensorsFormatException("unet.safetensors: header length 99 is beyond the file");
+        assertEquals(format, DefaultStyleTransferService.damagedModel(
+                new RuntimeException("load failed", new java.io.UncheckedIOException(format))));
+        var shape = new atelier.runtime.nn.Weights.WeightsException("tensor 'conv_in.weight' has shape [1] but …");
+        assertEquals(shape, DefaultStyleTransferService.damagedModel(shape));
+        assertEquals(null, DefaultStyleTransferService.damagedModel(new IllegalStateException("kaput")));
+    }
+
+    @Test
     void aWrongSizedResultIsAStrategyFailure() {
         bind(new Fixed(grey(2, 2, 0f)), null, "org.example.fixed", "1.0.0", 0);
         TransferException e = fails(request("fixed").build());

@@ -24,6 +24,8 @@ import atelier.runtime.vae.VaeConfig;
  * [--warmup W]}: builds the full-size network with random weights in memory, times R forwards after W
  * warm-ups (UNet: one noise prediction; VAE: one decode) and prints one JSON line
  * {@code {"case":"unet-sd15-b2-64x64-fp32","median_s":…,"gflops_per_s":…,"peak_rss_mb":…,"threads":N}}.
+ * {@code bench open --preset sd15 [--dtype fp16]} measures opening and loading a checkpoint instead
+ * ({@link OpenBench}).
  *
  * <p>Threads: the engine reads {@code ai.djl.pytorch.num_threads} once, when it starts; this command sets that
  * property before touching the engine and, if the engine was already running, also calls
@@ -43,6 +45,13 @@ public final class Bench {
 
     /** @return 0 on success, 2 for a usage error, 1 when the run failed */
     public static int run(String[] argv, PrintStream out) {
+        List<String> rest = new ArrayList<>(Arrays.asList(argv));
+        if (!rest.isEmpty() && rest.get(0).equals("bench")) {
+            rest.remove(0);
+        }
+        if (!rest.isEmpty() && rest.get(0).equals("open")) {
+            return OpenBench.run(rest.subList(1, rest.size()), out); // bench open: see OpenBench
+        }
         Args a;
         try {
             a = parse(argv);

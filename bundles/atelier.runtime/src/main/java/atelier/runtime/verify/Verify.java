@@ -54,7 +54,7 @@ public final class Verify {
             out.println("0 passed, 1 failed");
             return 1;
         }
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = atelier.runtime.device.Devices.newRunManager()) {
             for (Path json : manifests) {
                 GoldenManifest manifest;
                 try {

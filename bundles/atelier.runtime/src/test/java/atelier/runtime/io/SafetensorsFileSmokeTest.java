@@ -1,10 +1,15 @@
 package atelier.runtime.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -15,6 +20,21 @@ import org.junit.jupiter.api.Test;
 class SafetensorsFileSmokeTest {
     static Path shared() {
         return Path.of(System.getProperty("atelier.shared", "../../../shared"));
+    }
+
+    /** Files written by the reference (Python) implementation all pass the strict header checks. */
+    @Test
+    void everySharedFileOpens() throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(shared(), FileVisitOption.FOLLOW_LINKS)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).collect(Collectors.toList());
+        }
+        assertFalse(files.isEmpty(), "no safetensors files under " + shared());
+        for (Path p : files) {
+            try (SafetensorsFile f = SafetensorsFile.open(p)) {
+                assertFalse(f.keys().isEmpty(), p.toString());
+            }
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import atelier.api.spi.UiContribution;
 @Component(service = UiContribution.class)
 public final class AtelierPresets implements UiContribution {
     static final String LATENT_STATS = "latent-stats";
+    static final String STYLEID = "styleid";
 
     private static final List<Preset> PRESETS = List.of(
             new Preset("Stain transfer (WCT, TAEF2)", LATENT_STATS,
@@ -31,7 +32,16 @@ public final class AtelierPresets implements UiContribution {
                             + "colours carry meaning)."),
             new Preset("Fast draft (TAESD)", LATENT_STATS,
                     Map.of("method", "adain", "autoencoder", "taesd"),
-                    "The smallest autoencoder: quickest, coarser; good for trying styles on large images."));
+                    "The smallest autoencoder: quickest, coarser; good for trying styles on large images."),
+            new Preset("Paper settings (γ 0.75, τ 1.5, 50 steps)", STYLEID,
+                    Map.of("gamma", "0.75", "tau", "1.5", "steps", "50", "adain", "true"),
+                    "StyleID as published (Chung et al., CVPR 2024): query preservation 0.75, temperature 1.5."),
+            new Preset("Stronger style (γ 0.5, τ 2)", STYLEID,
+                    Map.of("gamma", "0.5", "tau", "2.0"),
+                    "Less of the content's queries and sharper attention to the style: more texture, less layout."),
+            new Preset("Quick look (20 steps)", STYLEID,
+                    Map.of("steps", "20"),
+                    "Fewer DDIM steps: a faster, rougher result to judge a style before the full run."));
 
     @Override
     public List<Preset> presets() {

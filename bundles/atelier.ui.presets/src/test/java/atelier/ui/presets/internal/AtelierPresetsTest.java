@@ -1,6 +1,5 @@
 package atelier.ui.presets.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -26,17 +25,29 @@ class AtelierPresetsTest {
                     List.of("taesd", "taesdxl", "taesd3", "taef1", "taef2"), ""),
             ParameterSpec.ofBoolean("keep_colors", "Keep colours", false, ""));
 
+    /** The keys of StyleID that presets use, as StyleIdSettings declares them. */
+    private static final List<ParameterSpec> STYLEID = List.of(
+            ParameterSpec.ofFloat("gamma", "Query preservation", 0.75, 0, 1, ""),
+            ParameterSpec.ofFloat("tau", "Temperature", 1.5, 0.1, 10, ""),
+            ParameterSpec.ofInt("steps", "DDIM steps", 50, 2, 1000, ""),
+            ParameterSpec.ofBoolean("adain", "AdaIN initial latent", true, ""));
+
     @Test
-    void everyPresetIsValidForLatentStatsAndNamedOnce() {
+    void everyPresetIsValidForItsStrategyAndNamedOnce() {
         List<Preset> presets = new AtelierPresets().presets();
-        assertTrue(presets.size() >= 3, "at least a few presets");
+        assertTrue(presets.stream().filter(p -> p.strategyId().equals(AtelierPresets.LATENT_STATS)).count() >= 3,
+                "at least a few presets for latent-stats");
         Set<String> names = new HashSet<>();
         for (Preset p : presets) {
-            assertEquals(AtelierPresets.LATENT_STATS, p.strategyId());
+            List<ParameterSpec> specs = switch (p.strategyId()) {
+                case AtelierPresets.LATENT_STATS -> LATENT_STATS;
+                case AtelierPresets.STYLEID -> STYLEID;
+                default -> throw new AssertionError(p.name() + ": unexpected strategy " + p.strategyId());
+            };
             assertTrue(names.add(p.name()), "duplicate preset name " + p.name());
             assertTrue(!p.description().isBlank(), p.name() + " has no description");
             for (Map.Entry<String, String> e : p.values().entrySet()) {
-                ParameterSpec spec = LATENT_STATS.stream().filter(s -> s.key().equals(e.getKey())).findFirst()
+                ParameterSpec spec = specs.stream().filter(s -> s.key().equals(e.getKey())).findFirst()
                         .orElseThrow(() -> new AssertionError(p.name() + ": unknown key " + e.getKey()));
                 spec.parse(e.getValue());
             }
