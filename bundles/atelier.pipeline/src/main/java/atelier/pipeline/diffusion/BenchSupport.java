@@ -26,9 +26,14 @@ public final class BenchSupport {
         Map<String, String> out = new LinkedHashMap<>(defaults);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--threads") && i + 1 < args.length) {
+                // read by the engine when it starts; the CLI sets it earlier, a standalone main sets it here
+                System.setProperty("ai.djl.pytorch.num_threads", args[++i]);
+                continue;
+            }
             if (!a.startsWith("--") || !defaults.containsKey(a.substring(2))) {
                 throw new IllegalArgumentException("unknown option '" + a + "'; known: --"
-                        + String.join(", --", defaults.keySet()));
+                        + String.join(", --", defaults.keySet()) + ", --threads");
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("option " + a + " needs a value");
