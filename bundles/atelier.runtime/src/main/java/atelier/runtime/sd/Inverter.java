@@ -59,24 +59,12 @@ public final class Inverter {
                     ctx.tempAttach(step);
                     NDArray out = unet.forward(x, step.create((long) t), ctx, options.hooks(), info);
                     NDArray up = inversion.step(out, t, x, options.steps());
-                    NDArray next = StepLatentCall.run(options.hooks().latentProcessors(), info, up, step, run);
-                    if (options.observer() != null) {
-                        options.observer().onStep(info, out, next);
-                    }
-                    if (options.keepTrajectory()) {
-                        NDArray copy = next.duplicate();
-                        copy.attach(run);
-                        trajectory.add(copy);
-                    }
-                    x = next;
+                    x = LoopSteps.finish(options, info, out, up, step, run, trajectory);
                 }
                 options.progress().progress("inversion", i + 1, timesteps.length);
             }
         } catch (TransferException | RuntimeException e) {
-            trajectory.forEach(NDArray::close);
-            if (!x.isReleased()) {
-                x.close();
-            }
+            LoopSteps.discard(trajectory, x);
             throw e;
         } finally {
             ctx.close();

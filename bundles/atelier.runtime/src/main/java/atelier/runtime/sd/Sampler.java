@@ -91,25 +91,12 @@ public final class Sampler {
                         eps = out;
                     }
                     StepResult r = scheduler.step(eps, t, x, options.steps(), options.eta(), null);
-                    NDArray next = StepLatentCall.run(options.hooks().latentProcessors(), info, r.prevSample(),
-                            step, run);
-                    if (options.observer() != null) {
-                        options.observer().onStep(info, eps, next);
-                    }
-                    if (options.keepTrajectory()) {
-                        NDArray copy = next.duplicate();
-                        copy.attach(run);
-                        trajectory.add(copy);
-                    }
-                    x = next;
+                    x = LoopSteps.finish(options, info, eps, r.prevSample(), step, run, trajectory);
                 }
                 options.progress().progress("generation", i + 1, timesteps.length);
             }
         } catch (TransferException | RuntimeException e) {
-            trajectory.forEach(NDArray::close);
-            if (!x.isReleased()) {
-                x.close();
-            }
+            LoopSteps.discard(trajectory, x);
             throw e;
         } finally {
             context.close();
