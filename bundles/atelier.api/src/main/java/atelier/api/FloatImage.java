@@ -54,6 +54,27 @@ public final class FloatImage {
         return new FloatImage(width, height, 3, rgb);
     }
 
+    /**
+     * SHA-256 (hex) of the size, channel count and pixel values: equal for equal images, so caches can key on it.
+     */
+    public String fingerprint() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(12).putInt(width).putInt(height).putInt(channels);
+            md.update(head.array());
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * 8192);
+            for (int i = 0; i < data.length; i += 8192) {
+                buf.clear();
+                int n = Math.min(8192, data.length - i);
+                buf.asFloatBuffer().put(data, i, n);
+                md.update(buf.array(), 0, 4 * n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof FloatImage other && other.width == width && other.height == height

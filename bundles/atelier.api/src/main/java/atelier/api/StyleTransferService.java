@@ -24,4 +24,24 @@ public interface StyleTransferService {
      */
     TransferResult transfer(TransferRequest request, ProgressListener progress, CancellationToken cancel)
             throws TransferException;
+
+    /**
+     * Opens a session whose runs share a cache (see {@link TransferSession}); close it when the related transfers
+     * are done. The default implementation shares nothing: each transfer runs on its own.
+     *
+     * @since 1.1
+     */
+    default TransferSession openSession() {
+        StyleTransferService service = this;
+        return new TransferSession() {
+            @Override
+            public TransferResult transfer(TransferRequest request, ProgressListener progress,
+                    CancellationToken cancel) throws TransferException {
+                return service.transfer(request, progress, cancel);
+            }
+
+            @Override
+            public void close() { }
+        };
+    }
 }

@@ -3,5 +3,5 @@
  * Hosts (the command line, the Fiji plugin, a third party's editor) depend only on this package.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package atelier.api;

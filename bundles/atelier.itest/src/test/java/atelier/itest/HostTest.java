@@ -82,7 +82,7 @@ class HostTest {
         SystemPackages.ofHostClassPath().forEach(p -> generated.add(p.name() + ";version=" + p.version()));
         assertTrue(exported.containsAll(generated), "system bundle lacks some host packages");
         assertTrue(generated.stream().anyMatch(p -> p.startsWith("ai.djl.pytorch.engine;version=0.35.1")), generated.toString());
-        assertTrue(generated.contains("atelier.api;version=1.0.0"), generated.toString());
+        assertTrue(generated.contains("atelier.api;version=1.1.0"), generated.toString());
 
         // the committed features/host-profile.bnd (used by every feature's resolve) must say the same
         String profile = Files.readString(Path.of(System.getProperty("atelier.itest.hostProfile")));

@@ -38,4 +38,12 @@ public interface RunContext {
 
     /** Where latents go for step-by-step comparison, if the user asked for a trace. */
     Optional<TraceSink> trace();
+
+    /**
+     * Values shared with the other runs of the same {@link atelier.api.TransferSession} (or kept for this run only
+     * when there is none).
+     *
+     * @since 1.1
+     */
+    RunCache cache();
 }

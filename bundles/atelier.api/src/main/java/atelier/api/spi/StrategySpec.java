@@ -12,9 +12,19 @@ import java.util.Objects;
  * @param description  one paragraph for help screens
  * @param defaultModel model name from the model store used when the request names none
  * @param parameters   the parameters, in dialog order
+ * @param tilesItself  whether the strategy takes images of any size and tiles them itself (latent tiles for
+ *                     diffusion, pixel tiles for autoencoders, statistics over the whole image); hosts then send the
+ *                     whole image instead of cutting it into tiles of their own
  */
 public record StrategySpec(String id, String name, String paper, String description, String defaultModel,
-        List<ParameterSpec> parameters) {
+        List<ParameterSpec> parameters, boolean tilesItself) {
+
+    /** A strategy that wants hosts to tile large images for it. */
+    public StrategySpec(String id, String name, String paper, String description, String defaultModel,
+            List<ParameterSpec> parameters) {
+        this(id, name, paper, description, defaultModel, parameters, false);
+    }
+
     public StrategySpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

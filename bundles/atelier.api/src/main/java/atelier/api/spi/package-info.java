@@ -4,5 +4,5 @@
  * One {@link atelier.api.spi.ParameterSpec} list per strategy feeds dialogs, macro keys, CLI flags and validation.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package atelier.api.spi;

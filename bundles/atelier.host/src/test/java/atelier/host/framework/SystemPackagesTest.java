@@ -17,7 +17,7 @@ class SystemPackagesTest {
         Version djl = new Version(0, 35, 1);
         assertTrue(all.contains(new SystemPackages.ExportedPackage("ai.djl.ndarray", djl)), all.toString());
         assertTrue(all.contains(new SystemPackages.ExportedPackage("ai.djl.pytorch.jni", djl)), all.toString());
-        assertTrue(all.contains(new SystemPackages.ExportedPackage("atelier.api.spi", new Version(1, 0, 0))), all.toString());
+        assertTrue(all.contains(new SystemPackages.ExportedPackage("atelier.api.spi", new Version(1, 1, 0))), all.toString());
         assertTrue(all.stream().anyMatch(p -> p.name().equals("org.slf4j")));
         assertTrue(all.stream().anyMatch(p -> p.name().equals("com.google.gson")));
         assertTrue(all.stream().filter(p -> p.name().startsWith("ai.djl")).allMatch(p -> p.version().equals(djl)));

@@ -24,6 +24,9 @@ import atelier.api.TransferException;
 import atelier.api.TransferException.Kind;
 import atelier.api.TransferRequest;
 import atelier.api.TransferResult;
+import atelier.api.TransferSession;
+import atelier.api.spi.RunCache;
+import atelier.pipeline.cache.MemoryRunCache;
 import atelier.api.spi.InjectionStrategy;
 import atelier.api.spi.ModelLocator;
 import atelier.api.spi.Params;
@@ -162,6 +165,44 @@ public final class DefaultStyleTransferService implements StyleTransferService {
     @Override
     public TransferResult transfer(TransferRequest request, ProgressListener progress, CancellationToken cancel)
             throws TransferException {
+        return transfer(request, progress, cancel, null);
+    }
+
+    /**
+     * A session whose runs share one {@link MemoryRunCache}; its tensors live in a manager of their own on the
+     * preferred device until the session closes.
+     */
+    @Override
+    public TransferSession openSession() {
+        ai.djl.Device device = Devices.preferred();
+        NDManager sessionManager = NDManager.newBaseManager(device);
+        MemoryRunCache cache = new MemoryRunCache(sessionManager);
+        return new TransferSession() {
+            private boolean closed;
+
+            @Override
+            public TransferResult transfer(TransferRequest request, ProgressListener progress,
+                    CancellationToken cancel) throws TransferException {
+                if (closed) {
+                    throw new IllegalStateException("this transfer session is closed");
+                }
+                return DefaultStyleTransferService.this.transfer(request, progress, cancel, cache);
+            }
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    cache.close();
+                    sessionManager.close();
+                }
+            }
+        };
+    }
+
+    /** A transfer with a session's cache, or (null) a cache kept for this run only. */
+    private TransferResult transfer(TransferRequest request, ProgressListener progress, CancellationToken cancel,
+            RunCache sessionCache) throws TransferException {
         Objects.requireNonNull(request, "request");
         ProgressListener listener = progress != null ? progress : ProgressListener.NONE;
         CancellationToken token = cancel != null ? cancel : new CancellationToken();
@@ -200,9 +241,10 @@ public final class DefaultStyleTransferService implements StyleTransferService {
         } catch (IllegalArgumentException e) {
             throw new TransferException(Kind.BAD_INPUT, e.getMessage(), e);
         }
-        try (NDManager run = NDManager.newBaseManager(device)) {
+        try (NDManager run = NDManager.newBaseManager(device);
+                MemoryRunCache runCache = sessionCache == null ? new MemoryRunCache(run) : null) {
             ctx = new PipelineRunContext(request.content(), request.style(), request.seed(), run, listener, token,
-                    locator(), requestedModel, trace);
+                    locator(), requestedModel, trace, sessionCache != null ? sessionCache : runCache);
             image = execute(entry, ctx, params);
         }
         FloatImage content = request.content();

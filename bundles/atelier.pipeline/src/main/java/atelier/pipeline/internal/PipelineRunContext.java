@@ -11,6 +11,7 @@ import atelier.api.CancellationToken;
 import atelier.api.FloatImage;
 import atelier.api.ProgressListener;
 import atelier.api.spi.ModelLocator;
+import atelier.api.spi.RunCache;
 import atelier.api.spi.RunContext;
 import atelier.api.spi.TraceSink;
 
@@ -25,12 +26,13 @@ final class PipelineRunContext implements RunContext {
     private final ModelLocator locator;
     private final String requestedModel;
     private final TraceSink trace;
+    private final RunCache cache;
     private final List<Path> resolved = new ArrayList<>();
     private final List<String> resolvedNames = new ArrayList<>();
     private volatile ModelMissingException missing;
 
     PipelineRunContext(FloatImage content, FloatImage style, long seed, NDManager manager, ProgressListener progress,
-            CancellationToken cancellation, ModelLocator locator, String requestedModel, TraceSink trace) {
+            CancellationToken cancellation, ModelLocator locator, String requestedModel, TraceSink trace, RunCache cache) {
         this.content = content;
         this.style = style;
         this.seed = seed;
@@ -40,6 +42,7 @@ final class PipelineRunContext implements RunContext {
         this.locator = locator;
         this.requestedModel = requestedModel;
         this.trace = trace;
+        this.cache = cache;
     }
 
     @Override public FloatImage content() { return content; }
@@ -50,6 +53,7 @@ final class PipelineRunContext implements RunContext {
     @Override public CancellationToken cancellation() { return cancellation; }
     @Override public String requestedModel() { return requestedModel; }
     @Override public Optional<TraceSink> trace() { return Optional.ofNullable(trace); }
+    @Override public RunCache cache() { return cache; }
 
     @Override
     public synchronized Path model(String nameOrPath) throws IOException {

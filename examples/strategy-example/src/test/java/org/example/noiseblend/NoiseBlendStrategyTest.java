@@ -50,6 +50,7 @@ class NoiseBlendStrategyTest {
     private FloatImage run(FloatImage content, FloatImage style, long seed, Map<String, String> values)
             throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
+            atelier.pipeline.cache.MemoryRunCache cache = new atelier.pipeline.cache.MemoryRunCache(m);
             RunContext ctx = new RunContext() {
                 @Override public FloatImage content() { return content; }
                 @Override public FloatImage style() { return style; }
@@ -59,6 +60,7 @@ class NoiseBlendStrategyTest {
                 @Override public CancellationToken cancellation() { return new CancellationToken(); }
                 @Override public String requestedModel() { return ""; }
                 @Override public Optional<TraceSink> trace() { return Optional.empty(); }
+                @Override public atelier.api.spi.RunCache cache() { return cache; }
 
                 @Override
                 public Path model(String name) throws IOException {

@@ -12,7 +12,9 @@ import ai.djl.ndarray.NDManager;
 import atelier.api.CancellationToken;
 import atelier.api.FloatImage;
 import atelier.api.ProgressListener;
+import atelier.api.spi.RunCache;
 import atelier.api.spi.RunContext;
+import atelier.pipeline.cache.MemoryRunCache;
 import atelier.api.spi.TraceSink;
 import atelier.runtime.taesd.TaesdFamily;
 
@@ -25,6 +27,7 @@ class TestRunContext implements RunContext, TraceSink {
     final Map<String, NDArray> traced = new LinkedHashMap<>();
     final java.util.List<String> phases = new java.util.ArrayList<>();
     final NDManager traceManager;
+    MemoryRunCache cache;
 
     TestRunContext(FloatImage content, FloatImage style, NDManager parent) {
         this.content = content;
@@ -53,6 +56,15 @@ class TestRunContext implements RunContext, TraceSink {
     @Override public CancellationToken cancellation() { return cancel; }
     @Override public String requestedModel() { return ""; }
     @Override public Optional<TraceSink> trace() { return Optional.of(this); }
+
+    /** A cache for this context only, unless a test set one shared by several contexts. */
+    @Override
+    public RunCache cache() {
+        if (cache == null) {
+            cache = new MemoryRunCache(manager);
+        }
+        return cache;
+    }
 
     @Override
     public Path model(String nameOrPath) throws IOException {
