@@ -9,6 +9,9 @@ import ai.djl.ndarray.NDManager;
 import atelier.api.FloatImage;
 import atelier.pipeline.images.PadMode;
 import atelier.pipeline.images.Padding;
+import atelier.pipeline.tiling.LatentTiles;
+import atelier.pipeline.tiling.TileGrid;
+import atelier.pipeline.tiling.TiledCodec;
 import atelier.runtime.text.ClipTextModel;
 import atelier.runtime.text.ClipTokenizer;
 import atelier.runtime.unet.UNet2DConditionModel;
@@ -73,6 +76,36 @@ public final class SdParts implements AutoCloseable {
                 * (1 << (unet.config().blockOutChannels().length - 1));
     }
 
+    /** How many pixels one latent position covers (the VAE's downsampling factor). */
+    public int vaeFactor() {
+        return 1 << (vae.config().blockOutChannels().length - 1);
+    }
+
+    /** Latent sides (and latent tile sides) must be multiples of this (the UNet's downsampling). */
+    public int latentAlign() {
+        return 1 << (unet.config().blockOutChannels().length - 1);
+    }
+
+    /**
+     * The latent tile side for images larger than the model's native size: the UNet's nominal sample size
+     * ({@code sample_size}: 64 latent positions = 512 px for SD 1.5 and 2.1-base, 128 for SDXL), or {@code pixels}
+     * converted to latent positions when that is positive.
+     */
+    public int latentTile(int pixels) {
+        int side = pixels > 0 ? pixels / vaeFactor() : unet.config().sampleSize();
+        return Math.max(latentAlign(), side / latentAlign() * latentAlign());
+    }
+
+    /**
+     * The latent tile grid for an image: one tile when the padded image fits in {@code latentTile}, else
+     * overlapping tiles of that side ({@link LatentTiles#grid}).
+     */
+    public TileGrid latentGrid(int imageWidth, int imageHeight, int latentTile) {
+        Padding pad = Padding.toMultiple(imageHeight, imageWidth, sizeMultiple());
+        int f = vaeFactor();
+        return LatentTiles.grid(pad.paddedWidth() / f, pad.paddedHeight() / f, latentTile, latentAlign());
+    }
+
     /** The text context {@code [1, 77, C]} of a prompt, in {@code into}. */
     public NDArray encodePrompt(String prompt, NDManager into) {
         if (text == null) {
@@ -103,6 +136,49 @@ public final class SdParts implements AutoCloseable {
             NDArray z = vae.encode(x).mean().mul(vae.scalingFactor());
             z.attach(into);
             return z;
+        }
+    }
+
+    /**
+     * {@link #encodeImage(FloatImage, String, NDManager)} tile by tile over {@code grid} (latent positions, as from
+     * {@link #latentGrid}), so the VAE never sees more than one tile; with one tile it is the plain call.
+     */
+    public NDArray encodeImage(FloatImage image, String what, NDManager into, TileGrid grid,
+            TiledCodec.TileListener listener) throws Exception {
+        if (!grid.isSplit()) {
+            listener.tile(0, 1);
+            return encodeImage(image, what, into);
+        }
+        if (image.width() < 2 || image.height() < 2) {
+            throw new IllegalArgumentException(what + " image is " + image.width() + "×" + image.height()
+                    + "; it must be at least 2×2");
+        }
+        try (NDManager m = into.newSubManager()) {
+            Padding pad = Padding.toMultiple(image.height(), image.width(), sizeMultiple());
+            NDArray x = pad.apply(Images.toTensor(image, m), PadMode.REFLECT);
+            float scale = vae.scalingFactor();
+            NDArray z = TiledCodec.encode(x, grid.scaled(vaeFactor()), vaeFactor(),
+                    tile -> vae.encode(tile).mean().mul(scale), m, listener);
+            z.attach(into);
+            return z;
+        }
+    }
+
+    /**
+     * {@link #decode(NDArray, int, int)} tile by tile over {@code grid} (latent positions); with one tile it is the
+     * plain call.
+     */
+    public FloatImage decode(NDArray latent, int width, int height, TileGrid grid, TiledCodec.TileListener listener)
+            throws Exception {
+        if (!grid.isSplit()) {
+            listener.tile(0, 1);
+            return decode(latent, width, height);
+        }
+        try (NDManager m = latent.getManager().newSubManager()) {
+            float scale = vae.scalingFactor();
+            NDArray x = TiledCodec.decode(latent, grid, vaeFactor(), tile -> vae.decode(tile.div(scale)), m,
+                    listener);
+            return Images.fromTensor(x.get(new ai.djl.ndarray.index.NDIndex(":, :, 0:" + height + ", 0:" + width)));
         }
     }
 
