@@ -18,7 +18,7 @@ public final class CommandKeys {
     public static final String RANGE = "range";
     /** Keep a colour result for grey content (bare key = true). */
     public static final String COLOR = "color";
-    /** Largest tile side in pixels. */
+    /** Largest pixel tile side, for strategies that do not tile images themselves. */
     public static final String TILE = "tile";
     /** Soft edge of a selection, in pixels. */
     public static final String FEATHER = "feather";

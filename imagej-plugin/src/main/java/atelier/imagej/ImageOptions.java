@@ -12,7 +12,9 @@ import atelier.imagej.pixels.IntensityRange;
  * @param range     {@code range}: how 8/16/32-bit grey values map into [0, 1] ({@code display} or
  *                  {@code percentiles}); results go back to the same range
  * @param color     {@code color}: keep the strategy's colour result for grey content (else grey stays grey)
- * @param tile      {@code tile}: largest tile side in pixels; bigger planes are cut into overlapping tiles
+ * @param tile      {@code tile}: largest tile side in pixels; bigger planes are cut into overlapping pixel tiles,
+ *                  for strategies that do not tile images themselves (one that does gets each plane whole and
+ *                  this value is only recorded)
  * @param feather   {@code feather}: width in pixels of the soft edge when a selection limits the result
  */
 public record ImageOptions(boolean allPlanes, IntensityRange range, boolean color, int tile, int feather) {

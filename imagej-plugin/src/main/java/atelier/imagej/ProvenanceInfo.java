@@ -105,10 +105,15 @@ public final class ProvenanceInfo {
     }
 
     /**
-     * How the image was read: planes, the grey value range per channel, tiles and selection, one
-     * {@code image.*} line each.
+     * How the image was read: planes, the grey value range per channel, tiling and selection, one
+     * {@code image.*} line each. Tiling is {@code image.tiling: by the strategy …} when the strategy tiles images
+     * itself (each plane's region was sent whole; the {@code tile} option was not used), else
+     * {@code image.tiles: N pixel tiles of at most S px …} when the plugin cut the region, else no line.
+     *
+     * @param byStrategy whether the strategy tiled the images itself ({@code tiles} is then one whole tile)
      */
-    static String imageLines(ImagePlus content, PlaneSet planes, List<IntensityMap> maps, Tiles tiles, Roi roi) {
+    static String imageLines(ImagePlus content, PlaneSet planes, List<IntensityMap> maps, Tiles tiles,
+            boolean byStrategy, Roi roi) {
         StringBuilder sb = new StringBuilder();
         sb.append("image.type: ").append(typeName(content)).append('\n');
         sb.append("image.planes: ").append(planes.describe()).append('\n');
@@ -120,9 +125,13 @@ public final class ProvenanceInfo {
                         .append(m.inverted() ? " (inverted LUT)" : "").append('\n');
             }
         }
-        if (tiles.isSplit()) {
-            sb.append("image.tiles: ").append(tiles.tiles().size()).append(" per plane, overlap ")
-                    .append(tiles.overlap()).append(" px\n");
+        if (byStrategy) {
+            Tiles.Tile whole = tiles.tiles().get(0);
+            sb.append("image.tiling: by the strategy (each plane's ").append(whole.w()).append('×')
+                    .append(whole.h()).append(" px sent whole; the tile option is not used)\n");
+        } else if (tiles.isSplit()) {
+            sb.append("image.tiles: ").append(tiles.tiles().size()).append(" pixel tiles of at most ")
+                    .append(tiles.side()).append(" px per plane, overlap ").append(tiles.overlap()).append(" px\n");
         }
         if (roi != null) {
             java.awt.Rectangle b = roi.getBounds();

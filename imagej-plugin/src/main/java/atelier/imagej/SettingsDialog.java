@@ -169,8 +169,9 @@ final class SettingsDialog {
                     Prefs.get(PREFS + "range", IntensityRange.DISPLAY.key()));
             gd.addCheckbox("Colour result (else grey stays grey)", Prefs.get(PREFS + "color", false));
         }
-        gd.addNumericField("Tile", Prefs.get(PREFS + "tile", ImageOptions.DEFAULT.tile()), 0, 6, "px (larger "
-                + "planes are tiled)");
+        boolean tilesItself = strategy.spec().tilesItself();
+        gd.addNumericField("Tile", Prefs.get(PREFS + "tile", ImageOptions.DEFAULT.tile()), 0, 6, tilesItself
+                ? "px (not used: " + strategy.id() + " tiles itself)" : "px (larger planes are tiled)");
         if (content.getRoi() != null) {
             gd.addNumericField("Feather", Prefs.get(PREFS + "feather", ImageOptions.DEFAULT.feather()), 0, 6,
                     "px soft edge of the selection");
@@ -184,8 +185,11 @@ final class SettingsDialog {
                 + "range.</td></tr>");
         help.append("<tr><td><b>Colour result</b> (<tt>color</tt>)</td><td>keep the strategy's colours for grey "
                 + "content (an RGB result)</td></tr>");
-        help.append("<tr><td><b>Tile</b> (<tt>tile</tt>)</td><td>planes larger than this are stylised in "
-                + "overlapping tiles with feathered seams</td></tr>");
+        help.append("<tr><td><b>Tile</b> (<tt>tile</tt>)</td><td>for strategies that do not tile images "
+                + "themselves: planes larger than this are stylised in overlapping pixel tiles with feathered seams. "
+                + "A strategy that tiles itself (its own latent or pixel tiles, statistics over the whole image) "
+                + "gets each plane whole and ignores this value"
+                + (tilesItself ? "; <b>" + escape(strategy.id()) + "</b> tiles itself" : "") + "</td></tr>");
         help.append("<tr><td><b>Feather</b> (<tt>feather</tt>)</td><td>with a selection, only the selection "
                 + "changes; its edge blends over this many pixels</td></tr>");
         help.append("</table></html>");

@@ -13,6 +13,7 @@ import atelier.api.StyleTransferService;
 import atelier.api.TransferException;
 import atelier.api.TransferRequest;
 import atelier.api.TransferResult;
+import atelier.api.TransferSession;
 import atelier.imagej.pixels.IntensityMap;
 import atelier.imagej.pixels.IntensityRange;
 import atelier.imagej.pixels.SelectionBlend;
@@ -38,8 +39,13 @@ import ij.process.LUT;
  * <li>grey planes are mapped into [0, 1] by the display range or by percentiles (one map per channel, shared by
  * all its planes) and the result is mapped back into the same range; grey stays grey (luminance of a colour
  * result) unless {@link ImageOptions#color()} is set;</li>
- * <li>a plane larger than {@link ImageOptions#tile()} is stylised in overlapping tiles blended with feathered
- * weights ({@link Tiles}); every tile's request carries the same style image and seed;</li>
+ * <li>a strategy that tiles images itself ({@link atelier.api.spi.StrategySpec#tilesItself()}: latent tiles for
+ * diffusion, whole-image statistics for autoencoders) gets each plane's region whole, one request per plane;
+ * for any other strategy a plane larger than {@link ImageOptions#tile()} is stylised in overlapping pixel tiles
+ * blended with feathered weights ({@link Tiles}), every tile's request carrying the same style image and seed;</li>
+ * <li>every request of one run (all planes, all tiles) goes through one {@link TransferSession}, so work that
+ * depends only on the style (StyleID's style inversion, a style's statistics) is done once; the session is
+ * closed when the run ends, also when it is cancelled or fails;</li>
  * <li>with an area selection only the selection's bounds (plus a margin) are stylised and the result is blended
  * into the selection with a soft edge ({@link SelectionBlend}); outside it the content is unchanged;</li>
  * <li>calibration and image properties are carried over; {@code Info} records how to reproduce the result.</li>
@@ -85,8 +91,12 @@ public final class StyleTransferCommand {
         Rectangle region = roi == null ? new Rectangle(0, 0, content.getWidth(), content.getHeight())
                 : SelectionBlend.region(roi, Math.max(32, 3 * options.feather()), content.getWidth(),
                         content.getHeight());
-        Tiles tiles = Tiles.of(region.width, region.height, options.tile());
-        WorkEstimate estimate = WorkEstimate.of(settings.strategyId(), planes.size(), tiles, region, planes.colour());
+        boolean byStrategy = tilesItself(settings.strategyId());
+        Tiles tiles = byStrategy ? Tiles.whole(region.width, region.height)
+                : Tiles.of(region.width, region.height, options.tile());
+        WorkEstimate estimate = byStrategy
+                ? WorkEstimate.tiledByStrategy(settings.strategyId(), planes.size(), region, planes.colour())
+                : WorkEstimate.of(settings.strategyId(), planes.size(), tiles, region, planes.colour());
         if (estimate.isLong() && !confirm.test(estimate)) {
             return null;
         }
@@ -98,37 +108,40 @@ public final class StyleTransferCommand {
         double seconds = 0;
         int unit = 0;
         long started = System.nanoTime();
-        for (int p = 0; p < planes.size(); p++) {
-            int index = planes.stackIndex(p);
-            ImageProcessor plane = planes.processor(p);
-            IntensityMap map = planes.colour() ? null : maps.get(planes.channel(p) - 1);
-            ImageProcessor like = plane.duplicate();
-            if (map != null) {
-                applyDisplayRange(like, content, planes.channel(p));
-            }
-            like.setRoi(region);
-            ImageProcessor part = like.crop();
-            applyDisplayRange(part, content, planes.channel(p));
-            FloatImage pixels = ImageConversion.toFloatImage(part, map, planes.indexed());
-            float[] data = pixels.data();
-            Tiles.Blender blender = tiles.blender();
-            for (Tiles.Tile t : tiles.tiles()) {
-                if (progress instanceof UnitProgress u) {
-                    u.unit(unit++, planes.size() * tiles.tiles().size(), unitLabel(planes, p, tiles, t));
+        try (TransferSession session = service.openSession()) {
+            TransferRunner runner = new TransferRunner(session, cancelRequested);
+            for (int p = 0; p < planes.size(); p++) {
+                int index = planes.stackIndex(p);
+                ImageProcessor plane = planes.processor(p);
+                IntensityMap map = planes.colour() ? null : maps.get(planes.channel(p) - 1);
+                ImageProcessor like = plane.duplicate();
+                if (map != null) {
+                    applyDisplayRange(like, content, planes.channel(p));
                 }
-                FloatImage tileContent = tiles.isSplit() ? tiles.crop(data, pixels.channels(), t) : pixels;
-                TransferResult r = transferOne(tileContent, stylePixels, settings);
-                blender.add(t, r.image());
-                seconds += r.seconds();
-                last = r;
+                like.setRoi(region);
+                ImageProcessor part = like.crop();
+                applyDisplayRange(part, content, planes.channel(p));
+                FloatImage pixels = ImageConversion.toFloatImage(part, map, planes.indexed());
+                float[] data = pixels.data();
+                Tiles.Blender blender = tiles.blender();
+                for (Tiles.Tile t : tiles.tiles()) {
+                    if (progress instanceof UnitProgress u) {
+                        u.unit(unit++, planes.size() * tiles.tiles().size(), unitLabel(planes, p, tiles, t));
+                    }
+                    FloatImage tileContent = tiles.isSplit() ? tiles.crop(data, pixels.channels(), t) : pixels;
+                    TransferResult r = transferOne(runner, tileContent, stylePixels, settings);
+                    blender.add(t, r.image());
+                    seconds += r.seconds();
+                    last = r;
+                }
+                ImageProcessor stylised = ImageConversion.toProcessor(blender.result(), map == null ? null : part, map,
+                        options.color());
+                ImageProcessor result = roi == null ? stylised : blended(like, stylised, region, weights);
+                if (map != null && !(result instanceof ColorProcessor)) {
+                    result.setMinAndMax(part.getMin(), part.getMax());
+                }
+                out.addSlice(planes.label(index), result);
             }
-            ImageProcessor stylised = ImageConversion.toProcessor(blender.result(), map == null ? null : part, map,
-                    options.color());
-            ImageProcessor result = roi == null ? stylised : blended(like, stylised, region, weights);
-            if (map != null && !(result instanceof ColorProcessor)) {
-                result.setMinAndMax(part.getMin(), part.getMax());
-            }
-            out.addSlice(planes.label(index), result);
         }
         WorkEstimate.remember(settings.strategyId(), estimate.megapixels(),
                 (System.nanoTime() - started) / 1e9);
@@ -138,20 +151,25 @@ public final class StyleTransferCommand {
         ImagePlus image = resultImage(content, out, planes, settings);
         String contentPath = StyleSource.filePathOf(content);
         image.setProperty("Info", ProvenanceInfo.text(content.getTitle(), contentPath, style.path(), settings,
-                summary, ProvenanceInfo.imageLines(content, planes, maps, tiles, roi)));
+                summary, ProvenanceInfo.imageLines(content, planes, maps, tiles, byStrategy, roi)));
         image.setProp(OPTIONS_PROPERTY, settings.toMacroOptions());
         return image;
     }
 
-    private TransferResult transferOne(FloatImage content, FloatImage style, TransferSettings settings)
-            throws TransferException {
+    /** Whether the strategy takes whole images and tiles them itself; false for one the service does not know. */
+    private boolean tilesItself(String strategyId) {
+        return service.strategy(strategyId).map(info -> info.spec().tilesItself()).orElse(false);
+    }
+
+    private TransferResult transferOne(TransferRunner runner, FloatImage content, FloatImage style,
+            TransferSettings settings) throws TransferException {
         TransferRequest.Builder request = TransferRequest.builder(content, style, settings.strategyId())
                 .parameters(settings.parameters())
                 .seed(settings.seed());
         if (!settings.model().isEmpty()) {
             request.model(settings.model());
         }
-        return new TransferRunner(service, cancelRequested).run(request.build(), progress);
+        return runner.run(request.build(), progress);
     }
 
     private static String unitLabel(PlaneSet planes, int p, Tiles tiles, Tiles.Tile t) {

@@ -101,7 +101,8 @@ public class StyleTransfer_ implements PlugIn {
         }
         ij.gui.GenericDialog gd = new ij.gui.GenericDialog("Style Transfer: long run");
         gd.addMessage("This will take a while:\n" + wrapped(estimate.describe())
-                + "\n \nEsc cancels at any time. A larger tile (tile=) is faster, a smaller one needs less memory.");
+                + "\n \nEsc cancels at any time." + (estimate.byStrategy() ? ""
+                        : " A larger tile (tile=) is faster, a smaller one needs less memory."));
         gd.setOKLabel("Start");
         gd.showDialog();
         return !gd.wasCanceled();

@@ -14,22 +14,47 @@ import atelier.api.StyleTransferService;
 import atelier.api.TransferException;
 import atelier.api.TransferRequest;
 import atelier.api.TransferResult;
+import atelier.api.TransferSession;
 
 /**
  * Runs one transfer on a worker thread while the calling thread (ImageJ's command thread, which a macro waits on)
  * polls for cancellation: when {@code cancelRequested} turns true (Esc in ImageJ) or the calling thread is
  * interrupted (macro aborted), the run's {@link CancellationToken} fires and the service stops at its next step.
- * The call returns only when the worker has finished, so a macro sees the result on its next line.
+ * The call returns only when the worker has finished, so a macro sees the result on its next line, and a
+ * {@link TransferSession} the transfer ran in is idle again (it may be closed or used for the next transfer).
+ * <p>
+ * The transfer goes to a {@link Target}: a {@link TransferSession} (the command runs every plane and tile of one
+ * invocation in one session, so work that depends only on the style is done once), a whole
+ * {@link StyleTransferService} (each transfer on its own), or anything else with the same signature.
  */
 public final class TransferRunner {
     private static final long POLL_MILLIS = 100;
 
-    private final StyleTransferService service;
+    /** Where a transfer runs: {@code TransferSession::transfer}, {@code StyleTransferService::transfer}. */
+    @FunctionalInterface
+    public interface Target {
+        /** Runs the transfer on the calling (worker) thread. */
+        TransferResult transfer(TransferRequest request, ProgressListener progress, CancellationToken cancel)
+                throws TransferException;
+    }
+
+    private final Target target;
     private final BooleanSupplier cancelRequested;
 
-    public TransferRunner(StyleTransferService service, BooleanSupplier cancelRequested) {
-        this.service = service;
+    /** Runs transfers through {@code target}. */
+    public TransferRunner(Target target, BooleanSupplier cancelRequested) {
+        this.target = target;
         this.cancelRequested = cancelRequested;
+    }
+
+    /** Runs transfers in {@code session}, sharing its cache; the caller opens and closes the session. */
+    public TransferRunner(TransferSession session, BooleanSupplier cancelRequested) {
+        this(session::transfer, cancelRequested);
+    }
+
+    /** Runs each transfer on its own, directly on the service. */
+    public TransferRunner(StyleTransferService service, BooleanSupplier cancelRequested) {
+        this(service::transfer, cancelRequested);
     }
 
     /**
@@ -44,7 +69,7 @@ public final class TransferRunner {
             return t;
         });
         try {
-            Future<TransferResult> future = worker.submit(() -> service.transfer(request, progress, token));
+            Future<TransferResult> future = worker.submit(() -> target.transfer(request, progress, token));
             boolean interrupted = false;
             while (true) {
                 try {

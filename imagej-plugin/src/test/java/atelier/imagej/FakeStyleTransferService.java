@@ -1,8 +1,11 @@
 package atelier.imagej;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import atelier.api.CancellationToken;
 import atelier.api.FloatImage;
@@ -12,6 +15,7 @@ import atelier.api.StyleTransferService;
 import atelier.api.TransferException;
 import atelier.api.TransferRequest;
 import atelier.api.TransferResult;
+import atelier.api.TransferSession;
 import atelier.api.spi.ParameterSpec;
 import atelier.api.spi.Params;
 import atelier.api.spi.Preset;
@@ -22,6 +26,9 @@ import atelier.api.spi.StrategySpec;
  * A service that behaves like the real one at its edges: it validates parameters against the specs (BAD_INPUT),
  * reports progress, honours cancellation and returns an image of the content's size. Its result is a blend of
  * the content (as RGB) towards the style's mean colour by {@code strength}, so tests can check what reached it.
+ * It records the {@link TransferSession}s it opens ({@link #SESSIONS}: the requests each ran, whether it was
+ * closed) and the transfers that ran outside any session ({@link #DIRECT}); a session refuses work once closed.
+ * {@link #tilingItself} makes chosen strategies declare {@link StrategySpec#tilesItself()}.
  * Public with a no-argument constructor, so {@link AtelierSession#SERVICE_PROPERTY} can name it.
  */
 public class FakeStyleTransferService implements StyleTransferService, UiContribution {
@@ -50,10 +57,68 @@ public class FakeStyleTransferService implements StyleTransferService, UiContrib
     /** Milliseconds each of the ten "generation" steps sleeps (to test cancellation). */
     static volatile long stepMillis;
 
+    /** Sessions opened since the last {@link #resetSessions()}, in order (any instance). */
+    static final List<Session> SESSIONS = Collections.synchronizedList(new ArrayList<>());
+    /** Transfers run directly on the service, outside any session, since the last {@link #resetSessions()}. */
+    static final java.util.concurrent.atomic.AtomicInteger DIRECT = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Ids of the strategies this instance declares as tiling images themselves. */
+    private volatile Set<String> tilingItself = Set.of();
+
+    /** Forgets the recorded sessions and direct transfers. */
+    static void resetSessions() {
+        SESSIONS.clear();
+        DIRECT.set(0);
+    }
+
+    /** Makes the strategies {@code ids} declare {@code tilesItself = true}; returns this. */
+    FakeStyleTransferService tilingItself(String... ids) {
+        tilingItself = Set.of(ids);
+        return this;
+    }
+
+    /** A session of this fake: what ran through it and whether it was closed. */
+    final class Session implements TransferSession {
+        /** The requests run in this session, in order. */
+        final List<TransferRequest> requests = Collections.synchronizedList(new ArrayList<>());
+        private volatile boolean closed;
+
+        @Override
+        public TransferResult transfer(TransferRequest request, ProgressListener progress, CancellationToken cancel)
+                throws TransferException {
+            if (closed) {
+                throw new IllegalStateException("transfer on a closed session");
+            }
+            requests.add(request);
+            return run(request, progress, cancel);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        boolean closed() {
+            return closed;
+        }
+    }
+
     @Override
     public List<StrategyInfo> strategies() {
-        return List.of(new StrategyInfo(ALL_TYPES, "2.1.0", "org.example.alltypes"),
-                new StrategyInfo(LATENT_STATS, "0.1.0", "atelier.strategy.latentstats"));
+        return List.of(new StrategyInfo(declared(ALL_TYPES), "2.1.0", "org.example.alltypes"),
+                new StrategyInfo(declared(LATENT_STATS), "0.1.0", "atelier.strategy.latentstats"));
+    }
+
+    private StrategySpec declared(StrategySpec spec) {
+        return !tilingItself.contains(spec.id()) ? spec : new StrategySpec(spec.id(), spec.name(), spec.paper(),
+                spec.description(), spec.defaultModel(), spec.parameters(), true);
+    }
+
+    @Override
+    public TransferSession openSession() {
+        Session session = new Session();
+        SESSIONS.add(session);
+        return session;
     }
 
     @Override
@@ -63,6 +128,12 @@ public class FakeStyleTransferService implements StyleTransferService, UiContrib
 
     @Override
     public TransferResult transfer(TransferRequest request, ProgressListener progress, CancellationToken cancel)
+            throws TransferException {
+        DIRECT.incrementAndGet();
+        return run(request, progress, cancel);
+    }
+
+    private TransferResult run(TransferRequest request, ProgressListener progress, CancellationToken cancel)
             throws TransferException {
         lastRequest = request;
         CALLS.incrementAndGet();

@@ -165,6 +165,7 @@ class HeadlessMacroTest {
     void compositeHyperstackAllPlanesAndCurrentPlane() throws Exception {
         Path style = shared("images/ihc.png");
         FakeStyleTransferService.CALLS.set(0);
+        FakeStyleTransferService.resetSessions();
         ij1.runMacro("newImage('cells', '16-bit composite-mode ramp', 40, 30, 2, 3, 2);"
                 + "Stack.setPosition(2, 2, 1);"
                 + "run('Style Transfer...', 'style=[" + style + "] stack range=percentiles seed=5');"
@@ -176,6 +177,12 @@ class HeadlessMacroTest {
                 + "call('java.lang.System.setProperty', 'atelier.test.hyper', all + ' | ' + one);", "");
         assertEquals("cells-latent-stats 2x3x2 16 1 | 1 16", System.getProperty("atelier.test.hyper"));
         assertEquals(12 + 1, FakeStyleTransferService.CALLS.get(), "12 planes, then the current one");
+        assertEquals(2, FakeStyleTransferService.SESSIONS.size(), "one session per command");
+        assertEquals(12, FakeStyleTransferService.SESSIONS.get(0).requests.size(), "all planes in one session");
+        assertEquals(1, FakeStyleTransferService.SESSIONS.get(1).requests.size());
+        assertTrue(FakeStyleTransferService.SESSIONS.get(0).closed() && FakeStyleTransferService.SESSIONS.get(1)
+                .closed(), "sessions closed when their command ended");
+        assertEquals(0, FakeStyleTransferService.DIRECT.get(), "transfers outside a session");
     }
 
     @Test
@@ -195,6 +202,7 @@ class HeadlessMacroTest {
     void escapeCancelsAMacroRunWithoutAResult() throws Exception {
         Path style = shared("images/ihc.png");
         FakeStyleTransferService.stepMillis = 200;
+        FakeStyleTransferService.resetSessions();
         System.clearProperty("atelier.test.after");
         Thread presser = new Thread(() -> {
             try {
@@ -216,6 +224,8 @@ class HeadlessMacroTest {
         }
         assertTrue(FakeStyleTransferService.lastCancelled, "the service saw the cancellation");
         assertEquals(null, System.getProperty("atelier.test.after"), "the macro went on after Esc");
+        assertEquals(1, FakeStyleTransferService.SESSIONS.size());
+        assertTrue(FakeStyleTransferService.SESSIONS.get(0).closed(), "the cancelled command closed its session");
     }
 
     @Test

@@ -86,9 +86,12 @@ class LargeImageBenchmark {
         sampler.interrupt();
         String status = Files.readString(Path.of("/proc/self/status"));
         String rss = status.lines().filter(l -> l.startsWith("VmHWM")).findFirst().orElse("VmHWM ?");
-        System.out.printf(Locale.ROOT, "LargeImageBenchmark: %dx%d 16-bit, latent-stats %s, tile 1024: %.1f s "
+        String tiling = ((String) out.getProperty("Info")).lines()
+                .filter(l -> l.startsWith("image.tiles:") || l.startsWith("image.tiling:")).findFirst()
+                .orElse("one tile");
+        System.out.printf(Locale.ROOT, "LargeImageBenchmark: %dx%d 16-bit, latent-stats %s, tile=1024 (%s): %.1f s "
                 + "(host start %.1f s), result %dx%d %d-bit, peak Java heap %d MB of max %d MB, peak RSS %s%n",
-                n, n, autoencoder, seconds, start, out.getWidth(), out.getHeight(), out.getBitDepth(),
+                n, n, autoencoder, tiling, seconds, start, out.getWidth(), out.getHeight(), out.getBitDepth(),
                 peakHeap[0] >> 20, rt.maxMemory() >> 20, rss.replaceAll("\\s+", " "));
     }
 }

@@ -86,8 +86,9 @@ class RealHostMacroIT {
     void recordedOptionsReplayToTheSameResultAndTilesWork() throws Exception {
         Path content = HeadlessMacroTest.shared("images/coffee.png");
         Path style = HeadlessMacroTest.shared("images/ihc.png");
-        // first run: tiles of 256 px (the 600×400 photo is cut into 6 overlapping tiles); the options it records
-        // are run again and must give the very same pixels
+        // first run with tile=256 (a strategy that takes pixel tiles gets the 600×400 photo in 6 overlapping tiles;
+        // one that tiles itself gets it whole and tile=256 is only recorded); the options it records are run again
+        // and must give the very same pixels
         System.clearProperty("atelier.test.replay");
         ij1.runMacro(HeadlessMacroTest.replayMacro(content, style, "autoencoder=taesd method=wct tile=256 seed=3"),
                 "");

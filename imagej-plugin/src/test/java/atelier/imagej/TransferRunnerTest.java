@@ -72,4 +72,18 @@ class TransferRunnerTest {
         assertEquals(TransferException.Kind.INTERNAL, wrapped.kind());
         assertTrue(wrapped.getMessage().contains("boom"), wrapped.getMessage());
     }
+
+    @Test
+    void runsInTheSessionItIsGiven() throws Exception {
+        FakeStyleTransferService.resetSessions();
+        FakeStyleTransferService service = new FakeStyleTransferService();
+        try (atelier.api.TransferSession session = service.openSession()) {
+            TransferRunner runner = new TransferRunner(session, () -> false);
+            runner.run(TransferRequest.builder(img, img, "latent-stats").seed(1).build(), (p, d, t) -> { });
+            runner.run(TransferRequest.builder(img, img, "latent-stats").seed(2).build(), (p, d, t) -> { });
+        }
+        FakeStyleTransferService.Session session = FakeStyleTransferService.SESSIONS.get(0);
+        assertEquals(List.of(1L, 2L), session.requests.stream().map(TransferRequest::seed).toList());
+        assertEquals(0, FakeStyleTransferService.DIRECT.get(), "nothing ran outside the session");
+    }
 }

@@ -23,14 +23,21 @@ public final class Tiles {
 
     private final int width;
     private final int height;
+    private final int side;
     private final int overlap;
     private final List<Tile> tiles;
 
-    private Tiles(int width, int height, int overlap, List<Tile> tiles) {
+    private Tiles(int width, int height, int side, int overlap, List<Tile> tiles) {
         this.width = width;
         this.height = height;
+        this.side = side;
         this.overlap = overlap;
         this.tiles = List.copyOf(tiles);
+    }
+
+    /** The whole {@code width × height} plane as one tile (for strategies that tile images themselves). */
+    public static Tiles whole(int width, int height) {
+        return of(width, height, Math.max(width, height));
     }
 
     /**
@@ -47,7 +54,7 @@ public final class Tiles {
                 list.add(new Tile(x, y, Math.min(tile, width - x), Math.min(tile, height - y)));
             }
         }
-        return new Tiles(width, height, overlap, list);
+        return new Tiles(width, height, tile, overlap, list);
     }
 
     private static int[] starts(int size, int tile, int overlap) {
@@ -66,6 +73,9 @@ public final class Tiles {
     public List<Tile> tiles() { return tiles; }
 
     public int overlap() { return overlap; }
+
+    /** The largest tile side asked for. */
+    public int side() { return side; }
 
     /** Whether the plane is cut at all. */
     public boolean isSplit() { return tiles.size() > 1; }
