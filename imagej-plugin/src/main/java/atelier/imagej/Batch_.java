@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import atelier.api.StrategyInfo;
+import atelier.api.StyleTransferService;
 import atelier.api.TransferException;
 import ij.IJ;
 import ij.gui.GenericDialog;
@@ -15,7 +16,8 @@ import ij.plugin.frame.Recorder;
 /**
  * Plugins › Atelier › Batch…: stylises every image of a folder with one style image and saves the results as
  * PNG into another folder, by running the example macro {@code batch-folder.ijm} that ships inside the plugin jar
- * (the same file as {@code examples/macros/batch-folder.ijm}).
+ * (the same file as {@code examples/macros/batch-folder.ijm}). All files of the folder share one transfer session
+ * ({@link BatchScope}), so the style is prepared once.
  * <p>
  * Macro: {@code run("Batch...", "input=[folder] style=[style.png] output=[folder] strategy=latent-stats
  * options=[method=wct seed=3]")}.
@@ -54,7 +56,21 @@ public class Batch_ implements PlugIn {
             CommandSupport.fail(TITLE, e.getMessage());
             return;
         }
-        IJ.runMacro(macro, argument);
+        runShared(macro, argument);
+    }
+
+    /** Runs the batch macro with one transfer session for all its files ({@link BatchScope}). */
+    private static void runShared(String macro, String argument) {
+        StyleTransferService service;
+        try {
+            service = AtelierSession.service();
+        } catch (TransferException e) {
+            CommandSupport.fail(TITLE, e.getMessage());
+            return;
+        }
+        try (BatchScope scope = BatchScope.open(service)) {
+            IJ.runMacro(macro, argument);
+        }
     }
 
     private static String dialog() throws TransferException {

@@ -108,7 +108,7 @@ public final class StyleTransferCommand {
         double seconds = 0;
         int unit = 0;
         long started = System.nanoTime();
-        try (TransferSession session = service.openSession()) {
+        try (TransferSession session = BatchScope.sessionFor(service)) {
             TransferRunner runner = new TransferRunner(session, cancelRequested);
             for (int p = 0; p < planes.size(); p++) {
                 int index = planes.stackIndex(p);

@@ -245,8 +245,13 @@ class HeadlessMacroTest {
         Path out = tmp.resolve("batch cmd out");
         Files.copy(shared("images/chessboard_GRAY_U16.tif"), in.resolve("chessboard.tif"));
         Files.copy(shared("images/coffee.png"), in.resolve("coffee.png"));
+        FakeStyleTransferService.resetSessions();
         ij1.runMacro("run('Batch...', 'input=[" + in + "] style=[" + shared("images/ihc.png") + "] output=[" + out
                 + "] strategy=latent-stats options=[strength=0.7]');", "");
+        assertEquals(1, FakeStyleTransferService.SESSIONS.size(), "one session for the whole folder");
+        assertEquals(2, FakeStyleTransferService.SESSIONS.get(0).requests.size(), "both files ran in it");
+        assertTrue(FakeStyleTransferService.SESSIONS.get(0).closed(), "closed when the batch ended");
+        assertEquals(0, FakeStyleTransferService.DIRECT.get());
         try (Stream<Path> files = Files.list(out)) {
             assertEquals("[chessboard-latent-stats.png, coffee-latent-stats.png]",
                     files.map(p -> p.getFileName().toString()).sorted().toList().toString());
