@@ -202,11 +202,15 @@ public final class PlugAndPlay {
         }
         genRows.add("cond");
         genCtx.add(prompt);
+        // concat puts its result in the first context's manager, which outlives the run (tiles share the
+        // prompt contexts): keep the batched contexts in the run's manager
         NDArray ctxPlain = NDArrays.concat(new NDList(genCtx), 0);
+        ctxPlain.attach(run);
         List<NDArray> withSource = new ArrayList<>();
         withSource.add(srcCtx);
         withSource.addAll(genCtx);
         NDArray ctxSource = NDArrays.concat(new NDList(withSource), 0);
+        ctxSource.attach(run);
         List<String> rowsSource = new ArrayList<>();
         rowsSource.add(SOURCE);
         rowsSource.addAll(genRows);

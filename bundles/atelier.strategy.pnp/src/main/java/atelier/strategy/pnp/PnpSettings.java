@@ -25,10 +25,14 @@ import atelier.pipeline.features.StorePolicy;
  * @param attnLayers      Q/K-injected decoder self-attention layers (output-block indices or attn1 paths)
  * @param featureLayer    the resnet whose residual branch is injected
  * @param store           feature store policy
+ * @param tile            latent tile side in pixels for large images; 0 = the model's native size
  */
 public record PnpSettings(String prompt, String negativePrompt, double guidance, int tauF, int tauA,
         String alphaSchedule, double alpha0, int steps, int inversionSteps, String sourcePrompt, String attnLayers,
-        String featureLayer, String store) {
+        String featureLayer, String store, int tile) {
+    /** Largest {@code tile} value. */
+    public static final int MAX_TILE = 4096;
+
     public static final String DEFAULT_NEGATIVE = "ugly, blurry, black, low res, unrealistic";
 
     /** The declared parameters, in dialog order. */
@@ -71,7 +75,13 @@ public record PnpSettings(String prompt, String negativePrompt, double guidance,
                     "Feature store policy, default auto (fp32 if it fits in memory, else fp16, else recompute):"
                             + " fp32/fp16/disk keep the source features from one extraction pass; recompute keeps"
                             + " only the inverted latents and runs the source branch as an extra batch row, as"
-                            + " pnp-diffusers does (same compute, almost no memory)."));
+                            + " pnp-diffusers does (same compute, almost no memory)."),
+            ParameterSpec.ofInt("tile", "Tile size (px)", 0, 0, MAX_TILE,
+                    "Tile side in pixels for images larger than one tile, default 0 = the model's native size (UNet"
+                            + " sample size × VAE factor: 512 px for SD 1.5 and 2.1-base, 1024 for SDXL). A larger"
+                            + " image is cut into overlapping tiles, each translated by its own PnP run (inversion and"
+                            + " generation) and blended in latent space; memory is that of one tile. Rounded down to"
+                            + " a multiple of the model's latent alignment (64 px for SD) and never below it."));
 
     public PnpSettings {
         prompt = prompt == null ? "" : prompt;
@@ -93,6 +103,9 @@ public record PnpSettings(String prompt, String negativePrompt, double guidance,
         if (!(guidance >= 1)) {
             throw new IllegalArgumentException("guidance: " + guidance + " must be ≥ 1");
         }
+        if (tile < 0 || tile > MAX_TILE) {
+            throw new IllegalArgumentException("tile: " + tile + " must be in [0, " + MAX_TILE + "]");
+        }
     }
 
     public static PnpSettings defaults() { return of(Params.of(PARAMETERS, Map.of())); }
@@ -101,7 +114,7 @@ public record PnpSettings(String prompt, String negativePrompt, double guidance,
         return new PnpSettings(p.getString("prompt"), p.getString("negative_prompt"), p.getDouble("guidance"),
                 p.getInt("tau_f"), p.getInt("tau_a"), p.getString("alpha_schedule"), p.getDouble("alpha0"),
                 p.getInt("steps"), p.getInt("inversion_steps"), p.getString("source_prompt"),
-                p.getString("attn_layers"), p.getString("feature_layer"), p.getString("store"));
+                p.getString("attn_layers"), p.getString("feature_layer"), p.getString("store"), p.getInt("tile"));
     }
 
     /** A copy with other values for the given keys (parameter keys as in {@link #PARAMETERS}). */
@@ -120,6 +133,7 @@ public record PnpSettings(String prompt, String negativePrompt, double guidance,
         all.put("attn_layers", attnLayers);
         all.put("feature_layer", featureLayer);
         all.put("store", store);
+        all.put("tile", Integer.toString(tile));
         all.putAll(changes);
         return of(Params.of(PARAMETERS, all));
     }

@@ -18,8 +18,9 @@ public final class PnpStrategy implements InjectionStrategy {
             "Translates the content image to the prompt while keeping its structure: the image is DDIM-inverted,"
                     + " and during generation a decoder resnet's residual features and the self-attention queries"
                     + " and keys of the decoder come from the source branch for the first steps. The style image"
-                    + " is not used.",
-            "sd15", PnpSettings.PARAMETERS);
+                    + " is not used. Images larger than the model's native size are translated in overlapping latent"
+                    + " tiles, one PnP run per tile, blended in latent space.",
+            "sd15", PnpSettings.PARAMETERS, true);
 
     @Override
     public StrategySpec spec() { return SPEC; }
