@@ -49,6 +49,7 @@ public final class TiledCodec {
         if (count == 1) {
             listener.tile(0, 1);
             try (NDManager m = into.newSubManager()) {
+                in.tempAttach(m); // intermediates land in m, not in the input's manager; in goes back on close
                 NDArray out = network.apply(in);
                 out.attach(into);
                 return out;
