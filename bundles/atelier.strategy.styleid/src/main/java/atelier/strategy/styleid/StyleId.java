@@ -38,6 +38,10 @@ import atelier.runtime.unet.UNetConfig;
  * step t, injects {@code Q̃ = γ·Q_content(t) + (1−γ)·Q}, {@code K_style(t)}, {@code V_style(t)} and τ through
  * {@link StyleInjectionProcessor}.
  *
+ * <p>The style half (its trajectory, captured features and inverted latent) is a {@link StyleSide} computed by
+ * {@link #invertStyle} and read, never written, by {@link #run(NDArray, StyleSource, NDArray, NDArray, StorePolicy,
+ * NDManager, RunControl) generations}: one per style, size and settings serves every tile and every plane.
+ *
  * <p>Start modes: {@code reference} inverts the last step to t = 999 and skips the first sampling timestep,
  * as the official code does; {@code clean} inverts to the first sampling timestep (its features come from one
  * extra capture-only call there) and runs every step.

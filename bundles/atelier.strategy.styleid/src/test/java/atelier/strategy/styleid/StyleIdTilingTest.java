@@ -3,6 +3,7 @@ package atelier.strategy.styleid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -17,7 +18,9 @@ import java.util.stream.Stream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import atelier.api.CancellationToken;
 import atelier.api.FloatImage;
+import atelier.api.TransferException;
 import atelier.api.spi.ParameterSpec;
 import atelier.api.spi.StrategySpec;
 import atelier.pipeline.cache.MemoryRunCache;
@@ -249,6 +252,38 @@ class StyleIdTilingTest {
             }
         }
         assertEquals(before, featureFolders(tmp), "closing the cache must delete the disk store's folders");
+    }
+
+    @Test
+    void aCancelledStyleInversionCachesNothingAndLeavesNoFolder() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = featureFolders(tmp);
+        CancellationToken token = new CancellationToken();
+        RunControl control = new RunControl() {
+            @Override
+            public void progress(String phase, int done, int total) {
+                if (phase.equals("inversion style") && done == 2) {
+                    token.cancel();
+                }
+            }
+
+            @Override
+            public void checkCancelled() throws Exception {
+                token.throwIfCancelled();
+            }
+        };
+        StyleIdSettings disk = TILED.withStore("disk");
+        try (NDManager m = manager.newSubManager(); MemoryRunCache cache = new MemoryRunCache(m)) {
+            assertThrows(TransferException.class,
+                    () -> StyleIdRun.execute(sd, MODEL, CONTENT, STYLE, disk, cache, m, control));
+            assertEquals(before, featureFolders(tmp), "a feature folder survived the cancelled style inversion");
+            assertEquals(1, cache.size(), "only the style latent may be cached, not a half-done inversion");
+            Phases again = new Phases();
+            FloatImage out = StyleIdRun.execute(sd, MODEL, CONTENT, STYLE, disk, cache, m, again);
+            assertEquals(1, again.count("inversion style"), "the next run inverts the style in full");
+            assertEquals(150, out.width());
+        }
+        assertEquals(before, featureFolders(tmp));
     }
 
     private static Set<Path> featureFolders(Path tmp) throws IOException {
