@@ -283,7 +283,8 @@ public final class StyleId {
                     NDManager m = call.manager();
                     NDArray hc = contentStore.require(new FeatureKey(CONTENT + ":" + call.path(), FeatureKind.HIDDEN,
                             t), m);
-                    NDArray hs = styleStore.require(new FeatureKey(STYLE + ":" + call.path(), FeatureKind.HIDDEN, t), m);
+                    NDArray hs = styleStore.require(new FeatureKey(STYLE + ":" + call.path(), FeatureKind.HIDDEN,
+                            t), m);
                     return new StyleFeatures(proj.projectQuery(hc), proj.projectKey(hs), proj.projectValue(hs));
                 };
         HookSet hooks = HookSet.empty();

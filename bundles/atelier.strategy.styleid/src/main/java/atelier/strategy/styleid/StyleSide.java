@@ -1,5 +1,6 @@
 package atelier.strategy.styleid;
 
+import java.nio.file.Path;
 import java.util.Objects;
 
 import ai.djl.ndarray.NDArray;
@@ -41,6 +42,9 @@ public final class StyleSide implements AutoCloseable {
 
     /** The settings that shaped it ({@code steps=…, start=…, layers=[…]}). */
     public String signature() { return signature; }
+
+    /** The disk policy's temporary folder (deleted by {@link #close()}), or null when nothing is on disk. */
+    public synchronized Path folder() { return store.folder(); }
 
     /** A stored tensor (style latent at t, or a captured feature), copied into {@code into}. */
     public synchronized NDArray require(FeatureKey key, NDManager into) {

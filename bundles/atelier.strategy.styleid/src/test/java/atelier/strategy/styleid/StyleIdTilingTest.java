@@ -2,7 +2,6 @@ package atelier.strategy.styleid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +21,7 @@ import atelier.api.CancellationToken;
 import atelier.api.FloatImage;
 import atelier.api.TransferException;
 import atelier.api.spi.ParameterSpec;
+import atelier.api.spi.RunCache;
 import atelier.api.spi.StrategySpec;
 import atelier.pipeline.cache.MemoryRunCache;
 import atelier.pipeline.diffusion.Images;
@@ -224,6 +224,26 @@ class StyleIdTilingTest {
         }
     }
 
+    /** A session cache that remembers the style halves it handed out. */
+    private static final class RecordingCache implements RunCache {
+        final MemoryRunCache cache;
+        final List<StyleSide> sides = new ArrayList<>();
+
+        RecordingCache(NDManager parent) { cache = new MemoryRunCache(parent); }
+
+        @Override
+        public <T> T get(String key, Class<T> type, Loader<T> loader) throws Exception {
+            T v = cache.get(key, type, loader);
+            if (v instanceof StyleSide s && !sides.contains(s)) {
+                sides.add(s);
+            }
+            return v;
+        }
+
+        @Override
+        public boolean contains(String key) { return cache.contains(key); }
+    }
+
     @Test
     void everyStorePolicyWorksWithTheCachedStyleHalfOnTiles() throws Exception {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
@@ -237,12 +257,17 @@ class StyleIdTilingTest {
             for (StorePolicy p : new StorePolicy[] {StorePolicy.FP16, StorePolicy.DISK, StorePolicy.RECOMPUTE}) {
                 NDArray z;
                 Phases phases = new Phases();
-                try (MemoryRunCache cache = new MemoryRunCache(m)) {
+                RecordingCache cache = new RecordingCache(m);
+                try (MemoryRunCache closing = cache.cache) {
                     z = StyleIdRun.latent(sd, MODEL, CONTENT, STYLE, TILED.withStore(p.key()), cache, m, phases);
+                    assertEquals(1, cache.sides.size());
+                    assertEquals(p, cache.sides.get(0).policy());
                     if (p == StorePolicy.DISK) {
-                        assertNotEquals(before, featureFolders(tmp), "the cached disk store has a folder");
+                        assertTrue(Files.isDirectory(cache.sides.get(0).folder()), "the cached disk store's folder");
                     }
                 }
+                Path folder = cache.sides.get(0).folder();
+                assertTrue(folder == null || !Files.exists(folder), "closing the cache must delete " + folder);
                 assertEquals(1, phases.count("inversion style"), p.key());
                 assertEquals(ref.getShape(), z.getShape());
                 double d = ref.sub(z).abs().max().getFloat();
@@ -251,7 +276,7 @@ class StyleIdTilingTest {
                 assertTrue(d <= bound, p + " differs from fp32 by " + d + " (bound " + bound + ")");
             }
         }
-        assertEquals(before, featureFolders(tmp), "closing the cache must delete the disk store's folders");
+        assertNoNewFolders(tmp, before, "tiles' content stores and the cached style store must be deleted");
     }
 
     @Test
@@ -276,14 +301,51 @@ class StyleIdTilingTest {
         try (NDManager m = manager.newSubManager(); MemoryRunCache cache = new MemoryRunCache(m)) {
             assertThrows(TransferException.class,
                     () -> StyleIdRun.execute(sd, MODEL, CONTENT, STYLE, disk, cache, m, control));
-            assertEquals(before, featureFolders(tmp), "a feature folder survived the cancelled style inversion");
+            assertNoNewFolders(tmp, before, "a feature folder survived the cancelled style inversion");
             assertEquals(1, cache.size(), "only the style latent may be cached, not a half-done inversion");
             Phases again = new Phases();
             FloatImage out = StyleIdRun.execute(sd, MODEL, CONTENT, STYLE, disk, cache, m, again);
             assertEquals(1, again.count("inversion style"), "the next run inverts the style in full");
             assertEquals(150, out.width());
         }
-        assertEquals(before, featureFolders(tmp));
+        assertNoNewFolders(tmp, before, "a feature folder survived");
+    }
+
+    @Test
+    void aStyleHalfOfOtherSettingsIsRefusedWithBothNamed() throws Exception {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray z = m.randomNormal(new ai.djl.ndarray.types.Shape(1, 4, 32, 32));
+            NDArray empty = sd.encodePrompt("", m);
+            try (StyleSide side = new StyleId(sd.unet(), sd.schedule(), BASE).invertStyle(z, empty, StorePolicy.FP32, m,
+                    RunControl.NONE)) {
+                StyleId three = new StyleId(sd.unet(), sd.schedule(), BASE.withSteps(3));
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> three.run(z, () -> side, empty, empty, StorePolicy.FP32, m, RunControl.NONE));
+                assertTrue(e.getMessage().contains("steps=4") && e.getMessage().contains("steps=3"), e.getMessage());
+                StyleId same = new StyleId(sd.unet(), sd.schedule(), BASE);
+                e = assertThrows(IllegalArgumentException.class,
+                        () -> same.run(z, () -> side, empty, empty, StorePolicy.FP16, m, RunControl.NONE));
+                assertTrue(e.getMessage().contains("fp32") && e.getMessage().contains("fp16"), e.getMessage());
+                NDArray small = m.randomNormal(new ai.djl.ndarray.types.Shape(1, 4, 16, 32));
+                e = assertThrows(IllegalArgumentException.class,
+                        () -> same.run(small, () -> side, empty, empty, StorePolicy.FP32, m, RunControl.NONE));
+                assertTrue(e.getMessage().contains("(1, 4, 16, 32)"), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Fails when a feature folder created since {@code before} still exists; other processes on the machine may use
+     * the same temporary folder, so one that vanishes within a few seconds is theirs.
+     */
+    private static void assertNoNewFolders(Path tmp, Set<Path> before, String message) throws Exception {
+        Set<Path> extra = new HashSet<>(featureFolders(tmp));
+        extra.removeAll(before);
+        for (int i = 0; i < 50 && !extra.isEmpty(); i++) {
+            Thread.sleep(100);
+            extra.removeIf(p -> !Files.exists(p));
+        }
+        assertTrue(extra.isEmpty(), message + ": " + extra);
     }
 
     private static Set<Path> featureFolders(Path tmp) throws IOException {
