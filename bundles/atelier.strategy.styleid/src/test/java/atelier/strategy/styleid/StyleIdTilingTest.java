@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -19,10 +21,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import atelier.api.CancellationToken;
 import atelier.api.FloatImage;
+import atelier.api.ProgressListener;
 import atelier.api.TransferException;
 import atelier.api.spi.ParameterSpec;
 import atelier.api.spi.RunCache;
+import atelier.api.spi.RunContext;
 import atelier.api.spi.StrategySpec;
+import atelier.api.spi.TraceSink;
 import atelier.pipeline.cache.MemoryRunCache;
 import atelier.pipeline.diffusion.Images;
 import atelier.pipeline.diffusion.RunControl;
@@ -221,6 +226,62 @@ class StyleIdTilingTest {
             StyleIdRun.execute(sd, MODEL, pattern(60, 63, 0.1, 0.05, 0.2), STYLE, BASE, cache, m, p);
             assertEquals(1, p.count("inversion style"), "another style size must miss");
             assertEquals(misses + 2, cache.misses());
+        }
+    }
+
+    /** What a host hands the strategy: the tiny model under any name, a session's cache. */
+    private static RunContext context(FloatImage content, FloatImage style, NDManager run, RunCache cache,
+            List<String> phases) {
+        return new RunContext() {
+            @Override public FloatImage content() { return content; }
+
+            @Override public FloatImage style() { return style; }
+
+            @Override public long seed() { return 0; }
+
+            @Override public NDManager manager() { return run; }
+
+            @Override public ProgressListener progress() {
+                return (phase, done, total) -> {
+                    if (done == total) {
+                        phases.add(phase);
+                    }
+                };
+            }
+
+            @Override public CancellationToken cancellation() { return new CancellationToken(); }
+
+            @Override public Path model(String nameOrPath) { return StyleIdTest.tinySd(); }
+
+            @Override public String requestedModel() { return "tiny-sd"; }
+
+            @Override public Optional<TraceSink> trace() { return Optional.empty(); }
+
+            @Override public RunCache cache() { return cache; }
+        };
+    }
+
+    @Test
+    void theStrategySharesTheStyleHalfBetweenTheRunsOfASession() throws Exception {
+        StyleIdStrategy strategy = new StyleIdStrategy();
+        var params = strategy.spec().validate(Map.of("layers", "0-2", "steps", "3", "store", "fp32", "tile", "64"));
+        try (NDManager session = manager.newSubManager(); MemoryRunCache cache = new MemoryRunCache(session)) {
+            List<String> first = new ArrayList<>();
+            List<String> second = new ArrayList<>();
+            FloatImage a;
+            FloatImage b;
+            try (NDManager run = manager.newSubManager()) {
+                a = strategy.open(context(CONTENT, STYLE, run, cache, first), params).execute();
+            }
+            try (NDManager run = manager.newSubManager()) {
+                b = strategy.open(context(PLANE2, STYLE, run, cache, second), params).execute();
+            }
+            assertEquals(150, a.width());
+            assertEquals(90, b.height());
+            assertEquals(1, first.stream().filter("inversion style"::equals).count(), first.toString());
+            assertEquals(0, second.stream().filter("inversion style"::equals).count(), second.toString());
+            assertTrue(second.contains("inversion style: cached"), second.toString());
+            assertEquals(2, cache.misses());
         }
     }
 
