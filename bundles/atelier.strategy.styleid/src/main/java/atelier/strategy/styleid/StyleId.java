@@ -38,6 +38,10 @@ import atelier.runtime.unet.UNetConfig;
  * step t, injects {@code Q̃ = γ·Q_content(t) + (1−γ)·Q}, {@code K_style(t)}, {@code V_style(t)} and τ through
  * {@link StyleInjectionProcessor}.
  *
+ * <p>The style half (its trajectory, captured features and inverted latent) is a {@link StyleSide} computed by
+ * {@link #invertStyle} and read, never written, by {@link #run(NDArray, StyleSource, NDArray, NDArray, StorePolicy,
+ * NDManager, RunControl) generations}: one per style, size and settings serves every tile and every plane.
+ *
  * <p>Start modes: {@code reference} inverts the last step to t = 999 and skips the first sampling timestep,
  * as the official code does; {@code clean} inverts to the first sampling timestep (its features come from one
  * extra capture-only call there) and runs every step.
@@ -88,8 +92,15 @@ public final class StyleId {
         return settings.start().equals(StyleIdSettings.REFERENCE) ? settings.steps() - 1 : settings.steps();
     }
 
+    /** Supplies the style half when a run needs it: after the content's inversion (a cache lookup, say). */
+    @FunctionalInterface
+    public interface StyleSource {
+        StyleSide get() throws Exception;
+    }
+
     /**
-     * Runs StyleID.
+     * Runs StyleID on both latents: the content is inverted, then the style (into a {@link StyleSide} of this run,
+     * closed at the end), then the generation runs.
      *
      * @param content      scaled content latent {@code [1, 4, h, w]}
      * @param style        scaled style latent, same shape
@@ -104,19 +115,87 @@ public final class StyleId {
             throw new IllegalArgumentException("content latent " + content.getShape() + " and style latent "
                     + style.getShape() + " must have the same shape");
         }
+        control.trace("encode.content", content);
+        control.trace("encode.style", style);
+        StyleSide[] side = new StyleSide[1];
+        try {
+            return run(content, () -> side[0] = invertStyle(style, emptyContext, policy, run, control), emptyContext,
+                    promptContext, policy, run, control);
+        } finally {
+            if (side[0] != null) {
+                side[0].close();
+            }
+        }
+    }
+
+    /**
+     * Runs StyleID against a style half computed elsewhere (once for all tiles and planes): inverts the content into
+     * a store of this call, asks {@code style} for the style half, then generates. The content's store is closed
+     * when this returns; the style half is not.
+     *
+     * @param content the scaled content latent; its shape must be the style half's
+     * @param style   asked once, after the content's inversion
+     * @param run     the result lives there; the content's store is a sub-manager of it
+     * @throws IllegalArgumentException when the style half was computed for another shape, policy or settings
+     */
+    public Outcome run(NDArray content, StyleSource style, NDArray emptyContext, NDArray promptContext,
+            StorePolicy policy, NDManager run, RunControl control) throws Exception {
         int[] gen = schedule.timesteps(settings.steps());
         boolean reference = settings.start().equals(StyleIdSettings.REFERENCE);
         try (FeatureStore store = FeatureStore.open(policy, run)) {
-            control.trace("encode.content", content);
-            control.trace("encode.style", style);
             NDArray zc = invert(CONTENT, content, gen, reference, emptyContext, store, run, control);
-            NDArray zs = invert(STYLE, style, gen, reference, emptyContext, store, run, control);
-            NDArray init = settings.adain() ? AdaIn.apply(zc, zs) : zc;
+            StyleSide side = style.get();
+            if (!side.latentShape().equals(content.getShape())) {
+                throw new IllegalArgumentException("content latent " + content.getShape() + " and style latent "
+                        + side.latentShape() + " must have the same shape");
+            }
+            if (side.policy() != policy || !side.signature().equals(signature())) {
+                throw new IllegalArgumentException("the style half was computed with " + side.signature() + ", store "
+                        + side.policy() + "; this run needs " + signature() + ", store " + policy);
+            }
+            NDArray init = zc;
+            if (settings.adain()) {
+                NDArray zs = side.invertedLatent(run);
+                init = AdaIn.apply(zc, zs);
+                zs.close();
+            }
             control.trace("initial", init);
-            NDArray out = generate(init, gen, reference ? 1 : 0, emptyContext, promptContext, store, run, control);
+            NDArray out = generate(init, gen, reference ? 1 : 0, emptyContext, promptContext, store::require,
+                    side::require, policy.recomputes(), run, control);
             control.trace("final", out);
-            return new Outcome(out, policy, store.bytes(), store.featureBytes());
+            return new Outcome(out, policy, store.bytes() + side.bytes(), store.featureBytes() + side.featureBytes());
         }
+    }
+
+    /**
+     * Inverts the style latent and keeps what every generation against it reads: its latent trajectory, the
+     * captured attn1 inputs (unless {@code policy} recomputes) and the inverted latent. Progress and traces are
+     * {@code inversion style} / {@code inversion.style.tNNNN}.
+     *
+     * @param style scaled style latent {@code [1, 4, h, w]} (not kept: the store copies it)
+     * @param into  where the value's tensors live (a run cache's loader manager, say)
+     */
+    public StyleSide invertStyle(NDArray style, NDArray emptyContext, StorePolicy policy, NDManager into,
+            RunControl control) throws Exception {
+        int[] gen = schedule.timesteps(settings.steps());
+        boolean reference = settings.start().equals(StyleIdSettings.REFERENCE);
+        FeatureStore store = FeatureStore.open(policy, into);
+        try {
+            NDArray zs = invert(STYLE, style, gen, reference, emptyContext, store, into, control);
+            if (zs == style) {
+                zs = style.duplicate();
+                zs.attach(into);
+            }
+            return new StyleSide(store, zs, style.getShape(), signature());
+        } catch (Exception | Error e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The settings a style half depends on. */
+    String signature() {
+        return "steps=" + settings.steps() + ", start=" + settings.start() + ", layers=" + layers;
     }
 
     private NDArray invert(String name, NDArray z0, int[] gen, boolean reference, NDArray ctx, FeatureStore store,
@@ -161,9 +240,14 @@ public final class StyleId {
         return x;
     }
 
-    private NDArray generate(NDArray init, int[] gen, int skip, NDArray empty, NDArray prompt, FeatureStore store,
-            NDManager run, RunControl control) throws Exception {
-        boolean recompute = store.policy().recomputes();
+    /** Reads a stored tensor as a copy in the given manager. */
+    @FunctionalInterface
+    private interface Reader {
+        NDArray require(FeatureKey key, NDManager into);
+    }
+
+    private NDArray generate(NDArray init, int[] gen, int skip, NDArray empty, NDArray prompt, Reader contentStore,
+            Reader styleStore, boolean recompute, NDManager run, RunControl control) throws Exception {
         boolean guided = settings.guided();
         List<String> rows = new ArrayList<>();
         List<NDArray> ctxRows = new ArrayList<>();
@@ -184,7 +268,11 @@ public final class StyleId {
         }
         int offset = recompute ? 2 : 0;
         int genRows = guided ? 2 : 1;
-        NDArray ctx = NDArrays.concat(new NDList(ctxRows), 0);
+        NDArray ctx = ctxRows.get(0);
+        if (ctxRows.size() > 1) {
+            ctx = NDArrays.concat(new NDList(ctxRows), 0);
+            ctx.attach(run); // it would land in the context's (longer-lived) manager
+        }
         StyleFeatureSource source = recompute ? new RowSourceStyleFeatures(CONTENT, STYLE, Set.of())
                 : call -> {
                     if (!(call instanceof AttentionProjections proj)) {
@@ -193,8 +281,10 @@ public final class StyleId {
                     }
                     int t = call.step().timestep();
                     NDManager m = call.manager();
-                    NDArray hc = store.require(new FeatureKey(CONTENT + ":" + call.path(), FeatureKind.HIDDEN, t), m);
-                    NDArray hs = store.require(new FeatureKey(STYLE + ":" + call.path(), FeatureKind.HIDDEN, t), m);
+                    NDArray hc = contentStore.require(new FeatureKey(CONTENT + ":" + call.path(), FeatureKind.HIDDEN,
+                            t), m);
+                    NDArray hs = styleStore.require(new FeatureKey(STYLE + ":" + call.path(), FeatureKind.HIDDEN,
+                            t), m);
                     return new StyleFeatures(proj.projectQuery(hc), proj.projectKey(hs), proj.projectValue(hs));
                 };
         HookSet hooks = HookSet.empty();
@@ -213,8 +303,8 @@ public final class StyleId {
                 x.tempAttach(step);
                 List<NDArray> in = new ArrayList<>();
                 if (recompute) {
-                    in.add(store.require(new FeatureKey(CONTENT, FeatureKind.LATENT, t), step));
-                    in.add(store.require(new FeatureKey(STYLE, FeatureKind.LATENT, t), step));
+                    in.add(contentStore.require(new FeatureKey(CONTENT, FeatureKind.LATENT, t), step));
+                    in.add(styleStore.require(new FeatureKey(STYLE, FeatureKind.LATENT, t), step));
                 }
                 for (int r = 0; r < genRows; r++) {
                     in.add(x);

@@ -20,11 +20,14 @@ import atelier.pipeline.features.StorePolicy;
  * @param prompt   generation prompt ("" = unconditional, as the paper)
  * @param guidance classifier-free guidance scale (1 = none)
  * @param store    feature store policy ({@code auto}, {@code fp32}, {@code fp16}, {@code disk}, {@code recompute})
+ * @param tile     latent tile side in pixels (0 = the model's native size: UNet sample size × VAE factor)
  */
 public record StyleIdSettings(double gamma, double tau, String layers, int steps, boolean adain, String start,
-        String prompt, double guidance, String store) {
+        String prompt, double guidance, String store, int tile) {
     public static final String REFERENCE = "reference";
     public static final String CLEAN = "clean";
+    /** Largest {@code tile} value. */
+    public static final int MAX_TILE = 4096;
 
     /** The declared parameters, in dialog order. */
     public static final List<ParameterSpec> PARAMETERS = List.of(
@@ -55,7 +58,12 @@ public record StyleIdSettings(double gamma, double tau, String layers, int steps
             ParameterSpec.ofChoice("store", "Feature store", "auto", StorePolicy.CHOICES,
                     "Feature store policy, default auto (fp32 if it fits in memory, else fp16, else recompute):"
                             + " fp32, fp16, disk (temporary folder deleted at the end), or recompute (keeps only"
-                            + " the latent trajectories, features recomputed in extra batch rows; ~1.5× time)."));
+                            + " the latent trajectories, features recomputed in extra batch rows; ~1.5× time)."),
+            ParameterSpec.ofInt("tile", "Tile size (px)", 0, 0, MAX_TILE,
+                    "Tile side in pixels, default 0 = the model's native size (UNet sample size × VAE factor: 512 px"
+                            + " for SD 1.5 and 2.1-base, 1024 for SDXL). A larger content is cut into overlapping"
+                            + " tiles of this side, each an independent StyleID run against one shared style"
+                            + " inversion, blended in latent space; smaller tiles use less memory per tile."));
 
     public StyleIdSettings {
         if (!(gamma >= 0 && gamma <= 1)) {
@@ -73,6 +81,9 @@ public record StyleIdSettings(double gamma, double tau, String layers, int steps
         if (!(guidance >= 1)) {
             throw new IllegalArgumentException("guidance: " + guidance + " must be ≥ 1");
         }
+        if (tile < 0 || tile > MAX_TILE) {
+            throw new IllegalArgumentException("tile: " + tile + " is out of range [0, " + MAX_TILE + "]");
+        }
         prompt = prompt == null ? "" : prompt;
     }
 
@@ -82,39 +93,43 @@ public record StyleIdSettings(double gamma, double tau, String layers, int steps
     public static StyleIdSettings of(Params p) {
         return new StyleIdSettings(p.getDouble("gamma"), p.getDouble("tau"), p.getString("layers"),
                 p.getInt("steps"), p.getBoolean("adain"), p.getString("start"), p.getString("prompt"),
-                p.getDouble("guidance"), p.getString("store"));
+                p.getDouble("guidance"), p.getString("store"), p.getInt("tile"));
     }
 
     public StyleIdSettings withGamma(double g) {
-        return new StyleIdSettings(g, tau, layers, steps, adain, start, prompt, guidance, store);
+        return new StyleIdSettings(g, tau, layers, steps, adain, start, prompt, guidance, store, tile);
     }
 
     public StyleIdSettings withTau(double t) {
-        return new StyleIdSettings(gamma, t, layers, steps, adain, start, prompt, guidance, store);
+        return new StyleIdSettings(gamma, t, layers, steps, adain, start, prompt, guidance, store, tile);
     }
 
     public StyleIdSettings withLayers(String l) {
-        return new StyleIdSettings(gamma, tau, l, steps, adain, start, prompt, guidance, store);
+        return new StyleIdSettings(gamma, tau, l, steps, adain, start, prompt, guidance, store, tile);
     }
 
     public StyleIdSettings withSteps(int s) {
-        return new StyleIdSettings(gamma, tau, layers, s, adain, start, prompt, guidance, store);
+        return new StyleIdSettings(gamma, tau, layers, s, adain, start, prompt, guidance, store, tile);
     }
 
     public StyleIdSettings withAdain(boolean a) {
-        return new StyleIdSettings(gamma, tau, layers, steps, a, start, prompt, guidance, store);
+        return new StyleIdSettings(gamma, tau, layers, steps, a, start, prompt, guidance, store, tile);
     }
 
     public StyleIdSettings withStart(String s) {
-        return new StyleIdSettings(gamma, tau, layers, steps, adain, s, prompt, guidance, store);
+        return new StyleIdSettings(gamma, tau, layers, steps, adain, s, prompt, guidance, store, tile);
     }
 
     public StyleIdSettings withPrompt(String p, double g) {
-        return new StyleIdSettings(gamma, tau, layers, steps, adain, start, p, g, store);
+        return new StyleIdSettings(gamma, tau, layers, steps, adain, start, p, g, store, tile);
     }
 
     public StyleIdSettings withStore(String s) {
-        return new StyleIdSettings(gamma, tau, layers, steps, adain, start, prompt, guidance, s);
+        return new StyleIdSettings(gamma, tau, layers, steps, adain, start, prompt, guidance, s, tile);
+    }
+
+    public StyleIdSettings withTile(int pixels) {
+        return new StyleIdSettings(gamma, tau, layers, steps, adain, start, prompt, guidance, store, pixels);
     }
 
     public boolean guided() { return guidance > 1; }

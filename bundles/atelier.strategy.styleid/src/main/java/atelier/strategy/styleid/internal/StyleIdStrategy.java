@@ -9,7 +9,10 @@ import atelier.api.spi.StrategyRun;
 import atelier.api.spi.StrategySpec;
 import atelier.strategy.styleid.StyleIdSettings;
 
-/** StyleID as an injection strategy: stateless; each {@link #open} starts a {@link StyleIdRun}. */
+/**
+ * StyleID as an injection strategy: stateless; each {@link #open} starts a {@link StyleIdRun}. It tiles large images
+ * itself (latent tiles sharing one style inversion), so hosts send whole images.
+ */
 @Component(service = InjectionStrategy.class, property = InjectionStrategy.ID_PROPERTY + "=styleid")
 public final class StyleIdStrategy implements InjectionStrategy {
     static final StrategySpec SPEC = new StrategySpec("styleid", "StyleID",
@@ -18,7 +21,7 @@ public final class StyleIdStrategy implements InjectionStrategy {
             "Inverts content and style with DDIM, then regenerates the content while its decoder self-attention"
                     + " layers query the style's keys and values (query preservation γ, temperature τ), starting"
                     + " from the content's inverted latent with the style's channel statistics (AdaIN).",
-            "sd15", StyleIdSettings.PARAMETERS);
+            "sd15", StyleIdSettings.PARAMETERS, true);
 
     @Override
     public StrategySpec spec() { return SPEC; }
