@@ -15,11 +15,11 @@ record CodecTiles(int tile, int overlap) {
     static final int FACTOR = 8;
 
     /**
-     * 512 px tiles overlapping by 64 px: the autoencoder's working memory is that of a 512² image, and the
-     * feathered 64 px bands hide the tile borders (see the README for the measured difference to a whole-image
-     * pass).
+     * 512 px tiles overlapping by 128 px: the autoencoder's working memory is that of a 512² image. Measured against
+     * one whole-image pass at about 1024² (see the README), 128 px bands halve the largest difference of 64 px
+     * ones (TAESD: max 0.10–0.19, mean 0.003 instead of 0.25–0.33 and 0.004–0.005) for 1.5× the tiles.
      */
-    static final CodecTiles DEFAULT = new CodecTiles(512, 64);
+    static final CodecTiles DEFAULT = new CodecTiles(512, 128);
 
     CodecTiles {
         if (tile < FACTOR || tile % FACTOR != 0 || overlap < 0 || overlap % FACTOR != 0 || overlap >= tile) {

@@ -27,7 +27,7 @@ import atelier.runtime.taesd.AutoencoderTiny;
  * {@code encode.style}, {@code match.<method>} (the fully stylised latent) and {@code final} (after the strength
  * blend, decoded).
  * <p>
- * The autoencoder works on pixel tiles ({@link CodecTiles}: 512 px overlapping by 64 px, blended with feathered
+ * The autoencoder works on pixel tiles ({@link CodecTiles}: 512 px overlapping by 128 px, blended with feathered
  * weights), the statistics are matched on the whole content latent (a 4096² image has a 512² latent), so a large
  * image is normalised once, as a whole, and the networks never see more than one tile. An image that fits one tile
  * is encoded and decoded in one call. The style's latent is computed once per {@link RunContext#cache() cache}
