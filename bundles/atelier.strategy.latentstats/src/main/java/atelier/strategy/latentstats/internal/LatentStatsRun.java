@@ -2,6 +2,7 @@ package atelier.strategy.latentstats.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -16,26 +17,39 @@ import atelier.pipeline.images.ColorSpace;
 import atelier.pipeline.images.ImageArrays;
 import atelier.pipeline.images.PadMode;
 import atelier.pipeline.images.Padding;
+import atelier.pipeline.tiling.TileGrid;
+import atelier.pipeline.tiling.TiledCodec;
 import atelier.runtime.taesd.AutoencoderTiny;
 
 /**
  * One latent-stats transfer. Phases: {@code encode} (content, then style), {@code match}, {@code decode}; the
- * cancellation token is checked between them. Each phase works in its own sub-manager of the run's manager and
- * keeps only the latents it hands on. Trace names: {@code encode.content}, {@code encode.style},
- * {@code match.<method>} (the fully stylised latent) and {@code final} (after the strength blend, decoded).
+ * cancellation token is checked between them and before every tile. Trace names: {@code encode.content},
+ * {@code encode.style}, {@code match.<method>} (the fully stylised latent) and {@code final} (after the strength
+ * blend, decoded).
+ * <p>
+ * The autoencoder works on pixel tiles ({@link CodecTiles}: 512 px overlapping by 128 px, blended with feathered
+ * weights), the statistics are matched on the whole content latent (a 4096² image has a 512² latent), so a large
+ * image is normalised once, as a whole, and the networks never see more than one tile. An image that fits one tile
+ * is encoded and decoded in one call. The style's latent is computed once per {@link RunContext#cache() cache}
+ * (all planes of a stack share it). Everything the run computes lives in a sub-manager of the run's manager that is
+ * closed when {@link #execute()} returns or throws.
  */
 final class LatentStatsRun implements StrategyRun {
     private final RunContext ctx;
     private final NDManager modelManager;
     private final AutoencoderTiny autoencoder;
+    private final Path weights;
     private final MatchMethod method;
     private final float strength;
     private final boolean keepColors;
+    private CodecTiles tiles = CodecTiles.DEFAULT;
 
-    private LatentStatsRun(RunContext ctx, NDManager modelManager, AutoencoderTiny autoencoder, Params params) {
+    private LatentStatsRun(RunContext ctx, NDManager modelManager, AutoencoderTiny autoencoder, Path weights,
+            Params params) {
         this.ctx = ctx;
         this.modelManager = modelManager;
         this.autoencoder = autoencoder;
+        this.weights = weights;
         this.method = MatchMethod.of(params.getString(LatentStatsStrategy.METHOD));
         this.strength = params.getFloat(LatentStatsStrategy.STRENGTH);
         this.keepColors = params.getBoolean(LatentStatsStrategy.KEEP_COLORS);
@@ -49,27 +63,41 @@ final class LatentStatsRun implements StrategyRun {
         Path weights = AutoencoderWeights.resolve(ctx, name, family);
         NDManager models = ctx.manager().newSubManager();
         try {
-            return new LatentStatsRun(ctx, models, AutoencoderTiny.load(weights, models), params);
+            return new LatentStatsRun(ctx, models, AutoencoderTiny.load(weights, models), weights, params);
         } catch (RuntimeException | Error e) {
             models.close();
             throw e;
         }
     }
 
+    /** Other tiles than the default (tests force small ones to exercise the blending on small images). */
+    LatentStatsRun withTiles(CodecTiles t) {
+        this.tiles = t;
+        return this;
+    }
+
     @Override
     public FloatImage execute() throws TransferException {
+        try (NDManager work = ctx.manager().newSubManager()) {
+            return execute(work);
+        } catch (TransferException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new TransferException(TransferException.Kind.INTERNAL, "latent-stats: " + e, e);
+        }
+    }
+
+    private FloatImage execute(NDManager work) throws Exception {
         ProgressListener progress = ctx.progress();
         CancellationToken cancel = ctx.cancellation();
-        NDManager run = ctx.manager();
         FloatImage content = ctx.content();
-        Padding padding = Padding.toMultiple(content.height(), content.width(), 8);
+        Padding padding = Padding.toMultiple(content.height(), content.width(), CodecTiles.FACTOR);
 
         progress.progress("encode", 0, 2);
-        NDArray zc = encode(content, padding, run);
+        NDArray zc = encode(content, work, "encode content");
         progress.progress("encode", 1, 2);
         cancel.throwIfCancelled();
-        FloatImage style = ctx.style();
-        NDArray zs = encode(style, Padding.toMultiple(style.height(), style.width(), 8), run);
+        NDArray zs = styleLatent();
         progress.progress("encode", 2, 2);
         ctx.trace().ifPresent(t -> {
             t.record("encode.content", zc);
@@ -81,45 +109,99 @@ final class LatentStatsRun implements StrategyRun {
             if (method == MatchMethod.WCT && z.getShape().get(2) * z.getShape().get(3) < 2) {
                 throw new TransferException(TransferException.Kind.BAD_INPUT, "wct needs images of at least 16 "
                         + "pixels in one direction (a latent of 2 positions) to measure a covariance; got "
-                        + content.width() + "×" + content.height() + " content and " + style.width() + "×"
-                        + style.height() + " style");
+                        + content.width() + "×" + content.height() + " content and " + ctx.style().width() + "×"
+                        + ctx.style().height() + " style");
             }
         }
         progress.progress("match", 0, 1);
         NDArray z;
-        try (NDManager step = run.newSubManager()) {
+        try (NDManager step = work.newSubManager()) {
             zc.tempAttach(step);
-            zs.tempAttach(step);
-            NDArray stylised = method.apply(zc, zs);
+            // the cached style latent stays where it is; its statistics are computed on a copy in this step
+            NDArray style = zs.duplicate();
+            style.attach(step);
+            NDArray stylised = method.apply(zc, style);
             ctx.trace().ifPresent(t -> t.record("match." + method.key(), stylised));
             z = strength >= 1f ? stylised : zc.add(stylised.sub(zc).muli(strength));
-            z.attach(run);
+            z.attach(work);
         }
         ctx.trace().ifPresent(t -> t.record("final", z));
         progress.progress("match", 1, 1);
         cancel.throwIfCancelled();
 
         progress.progress("decode", 0, 1);
-        FloatImage result;
-        try (NDManager step = run.newSubManager()) {
-            z.tempAttach(step);
-            NDArray image = padding.crop(autoencoder.decode(z)).clip(0f, 1f);
-            if (keepColors) {
-                image = ColorSpace.lumaWithChroma(image, ImageArrays.toRgbArray(content, step));
-            }
-            result = ImageArrays.toImage(image);
-        }
+        FloatImage result = decode(z, content, padding, work);
         progress.progress("decode", 1, 1);
         return result;
     }
 
-    /** Encodes an image (grey replicated to RGB, padded to a multiple of 8) into a latent kept in {@code keep}. */
-    private NDArray encode(FloatImage image, Padding padding, NDManager keep) {
+    /**
+     * The style's latent from the run cache, encoded on a miss. The key names what the latent depends on: the
+     * strategy, the autoencoder's weights, the style's pixels and the tiles (the method does not matter: the
+     * statistics are taken from the latent in each run).
+     */
+    private NDArray styleLatent() throws Exception {
+        FloatImage style = ctx.style();
+        String key = LatentStatsStrategy.ID + ":style-latent:" + weights.toAbsolutePath().normalize() + ":"
+                + tiles.key() + ":" + style.fingerprint();
+        return ctx.cache().get(key, NDArray.class, m -> encode(style, m, "encode style"));
+    }
+
+    /**
+     * Encodes an image (padded to a multiple of 8, grey replicated to RGB per tile) tile by tile into a latent
+     * created in {@code keep}.
+     */
+    private NDArray encode(FloatImage image, NDManager keep, String phase) throws Exception {
+        Padding padding = Padding.toMultiple(image.height(), image.width(), CodecTiles.FACTOR);
+        TileGrid grid = tiles.pixels(padding.paddedWidth(), padding.paddedHeight());
         try (NDManager step = keep.newSubManager()) {
-            NDArray x = padding.apply(ImageArrays.toRgbArray(image, step), PadMode.REFLECT);
-            NDArray z = autoencoder.encode(x);
-            z.attach(keep);
+            NDArray x = padding.apply(ImageArrays.toArray(image, step), PadMode.REFLECT);
+            UnaryOperator<NDArray> encoder = tile -> autoencoder.encode(tile.getShape().get(1) == 1
+                    ? tile.repeat(1, 3) : tile);
+            NDArray z = TiledCodec.encode(x, grid, CodecTiles.FACTOR, encoder, keep, tileListener(phase, grid));
+            tilesDone(phase, grid);
             return z;
+        }
+    }
+
+    /** Decodes {@code z} tile by tile, crops the padding away and clips to [0, 1]; keep_colors is done per tile. */
+    private FloatImage decode(NDArray z, FloatImage content, Padding padding, NDManager work) throws Exception {
+        TileGrid grid = tiles.latent((int) z.getShape().get(3), (int) z.getShape().get(2));
+        TileGrid pixels = grid.scaled(CodecTiles.FACTOR);
+        int[] current = {0};
+        TiledCodec.TileListener listener = tileListener("decode", grid);
+        UnaryOperator<NDArray> decoder = tile -> {
+            NDArray image = autoencoder.decode(tile);
+            if (!keepColors) {
+                return image;
+            }
+            NDArray chroma = ContentTile.of(content, pixels.tiles().get(current[0]), image.getManager());
+            return ColorSpace.lumaWithChroma(image.clip(0f, 1f), chroma);
+        };
+        try (NDManager step = work.newSubManager()) {
+            z.tempAttach(step); // a single tile is decoded in z's manager: keep that in this step
+            NDArray decoded = TiledCodec.decode(z, grid, CodecTiles.FACTOR, decoder, step, (i, n) -> {
+                current[0] = i;
+                listener.tile(i, n);
+            });
+            tilesDone("decode", grid);
+            return ImageArrays.toImage(padding.crop(decoded).clip(0f, 1f));
+        }
+    }
+
+    /** Checks for cancellation before every tile; reports {@code <phase> tiles i/N} when the image is split. */
+    private TiledCodec.TileListener tileListener(String phase, TileGrid grid) {
+        return (i, n) -> {
+            ctx.cancellation().throwIfCancelled();
+            if (grid.isSplit()) {
+                ctx.progress().progress(phase + " tiles", i, n);
+            }
+        };
+    }
+
+    private void tilesDone(String phase, TileGrid grid) {
+        if (grid.isSplit()) {
+            ctx.progress().progress(phase + " tiles", grid.tiles().size(), grid.tiles().size());
         }
     }
 

@@ -14,7 +14,8 @@ import org.osgi.service.component.annotations.Component;
 /**
  * Latent statistics transfer: encode content and style with a tiny autoencoder of the TAESD family, give the
  * content latent the style latent's channel statistics (AdaIN or WCT), decode. No diffusion model, no
- * sampling: a few seconds at 512×512 on a CPU, and a good baseline for colour and texture.
+ * sampling: a few seconds at 512×512 on a CPU, and a good baseline for colour and texture. It tiles large images
+ * itself ({@link StrategySpec#tilesItself()}): pixel tiles for the autoencoder, statistics over the whole image.
  */
 @Component(service = InjectionStrategy.class, property = InjectionStrategy.ID_PROPERTY + "=" + LatentStatsStrategy.ID)
 public final class LatentStatsStrategy implements InjectionStrategy {
@@ -31,8 +32,9 @@ public final class LatentStatsStrategy implements InjectionStrategy {
                     + " Li et al., Universal Style Transfer via Feature Transforms, NeurIPS 2017",
             "Encodes content and style with a tiny autoencoder (TAESD family), gives the content latent the style "
                     + "latent's channel statistics and decodes it. Transfers colour, tone and fine texture in "
-                    + "seconds; the content's layout is kept exactly. Any image sizes; grey images are treated "
-                    + "as RGB.",
+                    + "seconds; the content's layout is kept exactly. Any image sizes: large images are encoded "
+                    + "and decoded in overlapping 512 px tiles while the statistics are matched over the whole "
+                    + "image. Grey images are treated as RGB.",
             "",
             List.of(
                     ParameterSpec.ofChoice(METHOD, "Method", "adain", List.of("adain", "wct"),
@@ -52,7 +54,8 @@ public final class LatentStatsStrategy implements InjectionStrategy {
                     ParameterSpec.ofBoolean(KEEP_COLORS, "Keep colours", false,
                             "Keep the content's colours: after decoding, the result's luminance is recombined "
                                     + "with the content's chrominance (YCbCr), so only tone and texture come from "
-                                    + "the style. Default false.")));
+                                    + "the style. Default false.")),
+            true);
 
     @Override
     public StrategySpec spec() { return SPEC; }
