@@ -10,6 +10,7 @@ public final class TileBlender {
     private final int channels;
     private final float[] sum;
     private final float[] weight;
+    private boolean done;
 
     public TileBlender(TileGrid grid, int channels) {
         this.grid = grid;
@@ -25,6 +26,9 @@ public final class TileBlender {
 
     /** Adds a tile's result: planar {@code channels × t.h × t.w}. */
     public void add(TileGrid.Tile t, float[] data) {
+        if (done) {
+            throw new IllegalStateException("the blend was already taken");
+        }
         int plane = t.w() * t.h();
         if (data.length != channels * plane) {
             throw new IllegalArgumentException("tile result has " + data.length + " values, expected " + channels
@@ -46,10 +50,15 @@ public final class TileBlender {
 
     public int channels() { return channels; }
 
-    /** The blended plane, planar {@code channels × height × width}. */
+    /**
+     * The blended plane, planar {@code channels × height × width}. Divides in place (no second full-size array), so
+     * it can be called once; adding afterwards is an error.
+     */
     public float[] result() {
+        if (done) {
+            throw new IllegalStateException("result() was already taken");
+        }
         int full = grid.width() * grid.height();
-        float[] out = new float[channels * full];
         for (int i = 0; i < full; i++) {
             if (weight[i] <= 0f) {
                 throw new IllegalStateException("position " + (i % grid.width()) + "," + (i / grid.width())
@@ -58,9 +67,10 @@ public final class TileBlender {
         }
         for (int c = 0; c < channels; c++) {
             for (int i = 0; i < full; i++) {
-                out[c * full + i] = sum[c * full + i] / weight[i];
+                sum[c * full + i] /= weight[i];
             }
         }
-        return out;
+        done = true;
+        return sum;
     }
 }
