@@ -44,7 +44,7 @@ public record WorkEstimate(String strategyId, int planes, int tilesPerPlane, boo
     static final int STRATEGY_TILE = 512;
     static final double AUTOENCODER_RATE = 12;
     static final double DIFFUSION_RATE = 600;
-    static final int NATIVE_BYTES_PER_PIXEL = 8000; // LargeImageBenchmark: peak RSS 9.9 GB, 1024 px tiles, TAESD
+    static final int NATIVE_BYTES_PER_PIXEL = 8000; // LargeImageBenchmark: 2.05 GB peak RSS with 512 px tiles (TAESD)
     private static final String RATE_KEY = "atelier.rate.";
 
     /** For pixel tiles cut by the plugin: each of {@code tiles} is one request per plane. */
