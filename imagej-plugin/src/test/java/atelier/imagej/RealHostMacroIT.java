@@ -140,6 +140,41 @@ class RealHostMacroIT {
         assertTrue(!AtelierSession.presets().isEmpty(), "presets back without a restart");
     }
 
+    @Test
+    void everyBuiltInStrategyWorksFromAMacroOnAStackInTiles() throws Exception {
+        ij1.runMacro("run('Manage Strategies...', 'action=install feature=styleid');"
+                + "run('Manage Strategies...', 'action=install feature=pnp');", "");
+        java.util.List<atelier.api.StrategyInfo> strategies = AtelierSession.service().strategies();
+        assertTrue(strategies.stream().map(atelier.api.StrategyInfo::id).toList().containsAll(
+                java.util.List.of("latent-stats", "pnp", "styleid")), strategies.toString());
+        for (atelier.api.StrategyInfo s : strategies) {
+            for (atelier.api.spi.ParameterSpec p : s.spec().parameters()) {
+                assertTrue(!CommandKeys.ALL.contains(p.key()), s.id() + " declares '" + p.key()
+                        + "', a key the Style Transfer command owns");
+            }
+        }
+        Path style = HeadlessMacroTest.shared("images/ihc.png");
+        Path models = HeadlessMacroTest.shared("models/tiny-sd/model_index.json").getParent();
+        // a 16-bit 3-plane stack of 150 × 90: tiny-sd's native tile is 64 px, so every plane is cut into 6 latent
+        // tiles by the strategy; all planes run in one session (one style inversion for StyleID)
+        for (String options : new String[] {"strategy=styleid steps=3 layers=0-2 store=recompute tile_size=64",
+                "strategy=pnp steps=3 inversion_steps=3 tau_f=2 tau_a=1 attn_layers=0-2 feature_layer=up_blocks.1.resnets.1"
+                        + " prompt=[a painting] tile_size=64"}) {
+            System.clearProperty("atelier.test.stack");
+            long t0 = System.nanoTime();
+            ij1.runMacro("newImage('stack', '16-bit ramp', 150, 90, 3); run('Style Transfer...', 'style=[" + style
+                    + "] model=[" + models + "] stack seed=5 " + options + "');"
+                    + "call('java.lang.System.setProperty', 'atelier.test.stack', getTitle() + ' ' + nSlices + ' '"
+                    + " + bitDepth() + ' ' + getWidth() + 'x' + getHeight());", "");
+            String id = options.substring("strategy=".length(), options.indexOf(' '));
+            assertEquals("stack-" + id + " 3 16 150x90", System.getProperty("atelier.test.stack"), options);
+            System.out.printf(java.util.Locale.ROOT, "RealHostMacroIT: %s on a 3-plane 150x90 stack: %.1f s%n", id,
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        ij1.runMacro("run('Manage Strategies...', 'action=uninstall feature=styleid');"
+                + "run('Manage Strategies...', 'action=uninstall feature=pnp');", "");
+    }
+
     /**
      * Runs the Info's {@code cli:} line with the CLI distribution built in this reactor
      * ({@code examples/cli/target/atelier}) and checks that it writes the same pixels.

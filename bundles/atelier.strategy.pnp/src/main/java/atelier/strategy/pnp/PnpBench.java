@@ -51,7 +51,7 @@ public final class PnpBench {
             int tauA = Math.round(steps * 0.5f);
             PnpSettings s = PnpSettings.defaults().with(Map.of("steps", Integer.toString(steps), "inversion_steps",
                     inv, "tau_f", Integer.toString(tauF), "tau_a", Integer.toString(tauA), "store", a.get("store"),
-                    "tile", a.get("tile")));
+                    "tile_size", a.get("tile")));
             try (SdParts sd = BenchSupport.randomModel(a.get("preset"), root, seed);
                     NDManager run = root.newSubManager()) {
                 PlugAndPlay method = new PlugAndPlay(sd.unet(), sd.schedule(), s);

@@ -76,7 +76,7 @@ public record PnpSettings(String prompt, String negativePrompt, double guidance,
                             + " fp32/fp16/disk keep the source features from one extraction pass; recompute keeps"
                             + " only the inverted latents and runs the source branch as an extra batch row, as"
                             + " pnp-diffusers does (same compute, almost no memory)."),
-            ParameterSpec.ofInt("tile", "Tile size (px)", 0, 0, MAX_TILE,
+            ParameterSpec.ofInt("tile_size", "Tile size (px)", 0, 0, MAX_TILE,
                     "Tile side in pixels for images larger than one tile, default 0 = the model's native size (UNet"
                             + " sample size × VAE factor: 512 px for SD 1.5 and 2.1-base, 1024 for SDXL). A larger"
                             + " image is cut into overlapping tiles, each translated by its own PnP run (inversion and"
@@ -104,7 +104,7 @@ public record PnpSettings(String prompt, String negativePrompt, double guidance,
             throw new IllegalArgumentException("guidance: " + guidance + " must be ≥ 1");
         }
         if (tile < 0 || tile > MAX_TILE) {
-            throw new IllegalArgumentException("tile: " + tile + " must be in [0, " + MAX_TILE + "]");
+            throw new IllegalArgumentException("tile_size: " + tile + " must be in [0, " + MAX_TILE + "]");
         }
     }
 
@@ -114,7 +114,7 @@ public record PnpSettings(String prompt, String negativePrompt, double guidance,
         return new PnpSettings(p.getString("prompt"), p.getString("negative_prompt"), p.getDouble("guidance"),
                 p.getInt("tau_f"), p.getInt("tau_a"), p.getString("alpha_schedule"), p.getDouble("alpha0"),
                 p.getInt("steps"), p.getInt("inversion_steps"), p.getString("source_prompt"),
-                p.getString("attn_layers"), p.getString("feature_layer"), p.getString("store"), p.getInt("tile"));
+                p.getString("attn_layers"), p.getString("feature_layer"), p.getString("store"), p.getInt("tile_size"));
     }
 
     /** A copy with other values for the given keys (parameter keys as in {@link #PARAMETERS}). */
@@ -133,7 +133,7 @@ public record PnpSettings(String prompt, String negativePrompt, double guidance,
         all.put("attn_layers", attnLayers);
         all.put("feature_layer", featureLayer);
         all.put("store", store);
-        all.put("tile", Integer.toString(tile));
+        all.put("tile_size", Integer.toString(tile));
         all.putAll(changes);
         return of(Params.of(PARAMETERS, all));
     }

@@ -40,7 +40,7 @@ class PnpTilingTest {
     private static SdParts sd;
     /** 4 sampling steps on a 4-step inversion; tiles of 64 px = 32 latent positions. */
     private static final PnpSettings TILED = PnpSettings.defaults().with(Map.of("attn_layers", "1-2", "steps", "4",
-            "inversion_steps", "4", "tau_f", "3", "tau_a", "2", "prompt", "a watercolor of a cat", "tile", "64"));
+            "inversion_steps", "4", "tau_f", "3", "tau_a", "2", "prompt", "a watercolor of a cat", "tile_size", "64"));
     private static final FloatImage GUIDANCE = smooth(150, 90);
 
     @BeforeAll
@@ -119,12 +119,12 @@ class PnpTilingTest {
         assertTrue(spec.tilesItself());
         List<String> keys = spec.parameters().stream().map(ParameterSpec::key).toList();
         assertEquals(List.of("prompt", "negative_prompt", "guidance", "tau_f", "tau_a", "alpha_schedule", "alpha0",
-                "steps", "inversion_steps", "source_prompt", "attn_layers", "feature_layer", "store", "tile"), keys);
+                "steps", "inversion_steps", "source_prompt", "attn_layers", "feature_layer", "store", "tile_size"), keys);
         assertEquals(0, PnpSettings.defaults().tile());
         assertEquals(64, TILED.tile());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TILED.with(Map.of("tile", "5000")));
-        assertTrue(e.getMessage().contains("tile"), e.getMessage());
+                () -> TILED.with(Map.of("tile_size", "5000")));
+        assertTrue(e.getMessage().contains("tile_size"), e.getMessage());
         // tiny-sd: sample_size 32 × VAE factor 2 = 64 px native; 0 means that
         assertEquals(32, sd.latentTile(PnpSettings.defaults().tile()));
         assertFalse(PnpRun.grid(sd, 64, 64, PnpSettings.defaults()).isSplit());
@@ -233,7 +233,7 @@ class PnpTilingTest {
             double moved = maxAbs(injected, ref);
             assertTrue(moved > 1e-3, "injection should change the tiled result, changed by " + moved);
             // the tiles are really independent runs: the whole latent in one piece gives another image
-            FloatImage whole = PnpRun.execute(sd, GUIDANCE, plain.with(Map.of("tile", "4096")), m, RunControl.NONE);
+            FloatImage whole = PnpRun.execute(sd, GUIDANCE, plain.with(Map.of("tile_size", "4096")), m, RunControl.NONE);
             assertTrue(maxAbs(whole, ref) > 1e-3, "one 76×46 latent should differ from six blended tiles");
         }
     }

@@ -59,7 +59,7 @@ public record StyleIdSettings(double gamma, double tau, String layers, int steps
                     "Feature store policy, default auto (fp32 if it fits in memory, else fp16, else recompute):"
                             + " fp32, fp16, disk (temporary folder deleted at the end), or recompute (keeps only"
                             + " the latent trajectories, features recomputed in extra batch rows; ~1.5× time)."),
-            ParameterSpec.ofInt("tile", "Tile size (px)", 0, 0, MAX_TILE,
+            ParameterSpec.ofInt("tile_size", "Tile size (px)", 0, 0, MAX_TILE,
                     "Tile side in pixels, default 0 = the model's native size (UNet sample size × VAE factor: 512 px"
                             + " for SD 1.5 and 2.1-base, 1024 for SDXL). A larger content is cut into overlapping"
                             + " tiles of this side, each an independent StyleID run against one shared style"
@@ -82,7 +82,7 @@ public record StyleIdSettings(double gamma, double tau, String layers, int steps
             throw new IllegalArgumentException("guidance: " + guidance + " must be ≥ 1");
         }
         if (tile < 0 || tile > MAX_TILE) {
-            throw new IllegalArgumentException("tile: " + tile + " is out of range [0, " + MAX_TILE + "]");
+            throw new IllegalArgumentException("tile_size: " + tile + " is out of range [0, " + MAX_TILE + "]");
         }
         prompt = prompt == null ? "" : prompt;
     }
@@ -93,7 +93,7 @@ public record StyleIdSettings(double gamma, double tau, String layers, int steps
     public static StyleIdSettings of(Params p) {
         return new StyleIdSettings(p.getDouble("gamma"), p.getDouble("tau"), p.getString("layers"),
                 p.getInt("steps"), p.getBoolean("adain"), p.getString("start"), p.getString("prompt"),
-                p.getDouble("guidance"), p.getString("store"), p.getInt("tile"));
+                p.getDouble("guidance"), p.getString("store"), p.getInt("tile_size"));
     }
 
     public StyleIdSettings withGamma(double g) {

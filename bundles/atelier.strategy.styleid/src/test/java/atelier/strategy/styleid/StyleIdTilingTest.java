@@ -107,11 +107,11 @@ class StyleIdTilingTest {
         StrategySpec spec = new StyleIdStrategy().spec();
         assertTrue(spec.tilesItself());
         ParameterSpec tile = spec.parameters().get(spec.parameters().size() - 1);
-        assertEquals("tile", tile.key());
+        assertEquals("tile_size", tile.key());
         assertEquals(0, StyleIdSettings.defaults().tile());
         assertTrue(tile.help().contains("default 0") && tile.help().contains("native"), tile.help());
         assertEquals(List.of("gamma", "tau", "layers", "steps", "adain", "start", "prompt", "guidance", "store",
-                "tile"), spec.parameters().stream().map(ParameterSpec::key).collect(Collectors.toList()));
+                "tile_size"), spec.parameters().stream().map(ParameterSpec::key).collect(Collectors.toList()));
         assertEquals(64, sd.latentTile(0) * sd.vaeFactor(), "tiny-sd's native tile in pixels");
     }
 
@@ -264,7 +264,7 @@ class StyleIdTilingTest {
     @Test
     void theStrategySharesTheStyleHalfBetweenTheRunsOfASession() throws Exception {
         StyleIdStrategy strategy = new StyleIdStrategy();
-        var params = strategy.spec().validate(Map.of("layers", "0-2", "steps", "3", "store", "fp32", "tile", "64"));
+        var params = strategy.spec().validate(Map.of("layers", "0-2", "steps", "3", "store", "fp32", "tile_size", "64"));
         try (NDManager session = manager.newSubManager(); MemoryRunCache cache = new MemoryRunCache(session)) {
             List<String> first = new ArrayList<>();
             List<String> second = new ArrayList<>();
