@@ -8,7 +8,8 @@ import ij.IJ;
 /**
  * Shows a run's progress in ImageJ's status bar and progress bar (both no-ops when headless): the unit (plane,
  * tile), the strategy's phase and step, and the time left, estimated from the units done so far (and from the
- * first unit's phases while the first one runs).
+ * first unit's phases while the first one runs). When a strategy tiles an image itself its phases start with
+ * {@code tile k/n: }, and the time left is estimated from the tiles done.
  */
 final class ImageJProgress implements UnitProgress {
     private final String strategyId;
@@ -18,6 +19,8 @@ final class ImageJProgress implements UnitProgress {
     private int units = 1;
     private String label = "";
     private double unitFraction;
+    private double tileFraction = -1;
+    private static final java.util.regex.Pattern TILE = java.util.regex.Pattern.compile("tile (\\d+)/(\\d+): ");
 
     ImageJProgress(String strategyId) {
         this(strategyId, System::nanoTime);
@@ -35,6 +38,7 @@ final class ImageJProgress implements UnitProgress {
         units = Math.max(1, count);
         label = unitLabel == null ? "" : unitLabel;
         unitFraction = 0;
+        tileFraction = -1;
     }
 
     @Override
@@ -47,7 +51,15 @@ final class ImageJProgress implements UnitProgress {
     /** The status text for a progress report (also updates the fraction done). */
     synchronized String statusLine(String phase, int done, int total) {
         int t = Math.max(1, total);
-        unitFraction = Math.min(1.0, Math.max(unitFraction, Math.min(done, t) / (double) t));
+        double phaseDone = Math.min(done, t) / (double) t;
+        java.util.regex.Matcher tile = TILE.matcher(phase);
+        if (tile.lookingAt()) {
+            // a strategy that tiles itself: tile k of n sets the pace, the phase inside it refines it
+            int k = Integer.parseInt(tile.group(1));
+            int n = Math.max(1, Integer.parseInt(tile.group(2)));
+            tileFraction = Math.max(tileFraction, Math.min(1.0, (k - 1 + Math.min(phaseDone, 0.99)) / n));
+        }
+        unitFraction = Math.min(1.0, Math.max(unitFraction, phaseDone));
         StringBuilder sb = new StringBuilder("Atelier ").append(strategyId).append(": ");
         if (!label.isEmpty()) {
             sb.append(label).append(", ");
@@ -62,7 +74,8 @@ final class ImageJProgress implements UnitProgress {
 
     /** Fraction of the whole run done, in [0, 1). */
     synchronized double fraction() {
-        return Math.min(0.999, (unit + unitFraction) / units);
+        double inUnit = tileFraction >= 0 ? tileFraction : unitFraction;
+        return Math.min(0.999, (unit + inUnit) / units);
     }
 
     private String timeLeft() {

@@ -23,6 +23,10 @@ import ij.plugin.frame.Recorder;
  * unknown key or a bad value stops the macro with a message saying what is allowed.
  */
 public class StyleTransfer_ implements PlugIn {
+    /** Added to a model error: where the same is done inside ImageJ. */
+    static final String MODEL_HINT = "\n \nIn ImageJ: Plugins › Atelier › Models… pulls a model into the store and verifies it"
+            + " (macro: run(\"Models...\", \"action=pull name=…\")); or type a model folder or file in the Model field.";
+
     /** The menu command, as registered in {@code plugins.config}. */
     public static final String COMMAND = "Style Transfer...";
     private static final String TITLE = "Style Transfer";
@@ -83,7 +87,7 @@ public class StyleTransfer_ implements PlugIn {
                 }
                 return;
             }
-            fail(e.getMessage());
+            fail(e.kind() == TransferException.Kind.MODEL ? e.getMessage() + MODEL_HINT : e.getMessage());
         } catch (IllegalArgumentException e) {
             progress.finish("");
             fail(e.getMessage());
