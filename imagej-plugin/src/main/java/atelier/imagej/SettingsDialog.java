@@ -154,7 +154,7 @@ final class SettingsDialog {
 
         gd.addNumericField("Seed", Prefs.get(PREFS + "seed", TransferSettings.DEFAULT_SEED), 0);
         String defaultModel = strategy.spec().defaultModel();
-        gd.addStringField("Model", "", 20);
+        gd.addStringField("Model", Prefs.get(PREFS + strategy.id() + ".model", ""), 20); // per strategy
         gd.addMessage("Model: leave empty for the strategy's default"
                 + (defaultModel.isEmpty() ? "" : " (" + defaultModel + ")"));
 
@@ -235,6 +235,7 @@ final class SettingsDialog {
         Map<String, String> values = SettingsParser.canonical(specs, raw);
         values.forEach((k, v) -> Prefs.set(PREFS + strategy.id() + "." + k, v));
         Prefs.set(PREFS + "seed", Long.toString(seed));
+        Prefs.set(PREFS + strategy.id() + ".model", model);
         if (stack) {
             Prefs.set(PREFS + "stack", all);
         }
