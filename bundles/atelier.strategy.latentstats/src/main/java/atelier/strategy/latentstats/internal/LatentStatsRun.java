@@ -32,9 +32,9 @@ import atelier.runtime.taesd.TaesdStages;
  * blended with feathered weights); its latent-scale layers ({@link TaesdStages}'s global parts, which hold TAEF2's
  * GroupNorm blocks) and the statistics work on the whole 1/8-scale map (a 4096² image has a 512² latent), so a large
  * image is normalised once, as a whole, and the high-resolution layers never see more than one tile. An image that
- * fits one tile is encoded and decoded in one call. The style's latent is computed once per {@link RunContext#cache() cache}
- * (all planes of a stack share it). Everything the run computes lives in a sub-manager of the run's manager that is
- * closed when {@link #execute()} returns or throws.
+ * fits one tile is encoded and decoded in one call. The style's latent is computed once per
+ * {@link RunContext#cache() cache} (all planes of a stack share it). Everything the run computes lives in a
+ * sub-manager of the run's manager that is closed when {@link #execute()} returns or throws.
  */
 final class LatentStatsRun implements StrategyRun {
     private final RunContext ctx;
