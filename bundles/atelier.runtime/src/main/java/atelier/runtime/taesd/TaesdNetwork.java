@@ -80,9 +80,26 @@ final class TaesdNetwork {
     /** Spatial factor between input and output: 2^(number of stride-2 convolutions or upsamplings). */
     int scale() { return scale; }
 
-    NDArray forward(NDArray x) {
+    /**
+     * Runs the layers in order. Each layer computes in a sub-manager of the input's manager that is closed when it
+     * ends, and the previous layer's output is freed once the next one has used it: only about two layers' working
+     * memory is alive at a time (it matters for the whole-map stages of a large image, where one GroupNorm branch
+     * is 256 channels at latent size). The result lands in the input's manager; the input itself is left alone.
+     */
+    NDArray forward(NDArray input) {
+        NDManager home = input.getManager();
+        NDArray x = input;
         for (TaesdLayer l : layers) {
-            x = l.forward(x);
+            NDArray y;
+            try (NDManager layer = home.newSubManager()) {
+                x.tempAttach(layer);
+                y = l.forward(x);
+                y.attach(home);
+            }
+            if (x != input && x != y) {
+                x.close();
+            }
+            x = y;
         }
         return x;
     }
