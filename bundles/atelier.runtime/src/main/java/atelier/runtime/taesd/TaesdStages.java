@@ -137,11 +137,6 @@ public final class TaesdStages {
         return run(global, x);
     }
 
-    /** The whole half: {@code global(local(x))} for the encoder, {@code local(global(z))} for the decoder. */
-    NDArray whole(NDArray x) {
-        return encoder ? global(local(x)) : local(global(x));
-    }
-
     /**
      * The layers of each part in the order they run, one line each with its index in the half's original sequence
      * (decoder: the soft clamp is 0) and the scale it works at.
