@@ -12,7 +12,6 @@ import java.util.function.IntFunction;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import atelier.runtime.io.SafetensorsFile;
 import atelier.runtime.io.TensorSource;
@@ -39,6 +38,10 @@ import com.google.gson.JsonParser;
  * </ul>
  * The architecture details (latent channels, GroupNorm "pool" branches of TAEF2) are read from the tensors.
  *
+ * <p>For images too large for one pass, {@link #encodeStages()} and {@link #decodeStages()} cut each half into a
+ * part that can run on overlapping tiles and a part at the latent scale that runs once on the whole map
+ * ({@link TaesdStages}).
+ *
  * <p>Weights live in the model's own manager, closed by {@link #close()}; each call computes in a sub-manager
  * of its input's manager and leaves only its result there.
  */
@@ -51,12 +54,16 @@ public final class AutoencoderTiny implements AutoCloseable {
     private final TaesdNetwork encoder;
     private final TaesdNetwork decoder;
     private final String source;
+    private final TaesdStages encodeStages;
+    private final TaesdStages decodeStages;
 
     private AutoencoderTiny(NDManager manager, TaesdNetwork encoder, TaesdNetwork decoder, String source) {
         this.manager = manager;
         this.encoder = encoder;
         this.decoder = decoder;
         this.source = source;
+        this.encodeStages = TaesdStages.ofEncoder(encoder);
+        this.decodeStages = TaesdStages.ofDecoder(decoder);
     }
 
     /**
@@ -218,17 +225,22 @@ public final class AutoencoderTiny implements AutoCloseable {
     }
 
     private static NDArray run(TaesdNetwork net, NDArray input) {
-        if (input.getDataType() != DataType.FLOAT32) {
-            throw new IllegalArgumentException("TAESD computes in float32, got " + input.getDataType());
-        }
-        NDManager caller = input.getManager();
-        try (NDManager step = caller.newSubManager()) {
-            input.tempAttach(step);
-            NDArray out = net.forward(input);
-            out.attach(caller);
-            return out;
-        }
+        return TaesdStages.run(net, input);
     }
+
+    /**
+     * The encoder cut into a tileable high-resolution part and a whole-map latent-scale part:
+     * {@code s.global(s.local(x))} equals {@link #encode encode(x)}. Use it to encode images too large for one pass
+     * (run {@code local} per overlapping tile, blend, then {@code global} once): TAEF2's GroupNorm blocks then see the
+     * whole map, as in a whole-image pass. See {@link TaesdStages} for where the cut is and why.
+     */
+    public TaesdStages encodeStages() { return encodeStages; }
+
+    /**
+     * The decoder cut into a whole-map latent-scale part and a tileable high-resolution part:
+     * {@code s.local(s.global(z))} equals {@link #decode decode(z)}. See {@link TaesdStages}.
+     */
+    public TaesdStages decodeStages() { return decodeStages; }
 
     @Override
     public void close() {

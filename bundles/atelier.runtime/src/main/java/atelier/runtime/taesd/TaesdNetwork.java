@@ -23,15 +23,54 @@ final class TaesdNetwork {
     enum Step { CONV_IN, DOWN_CONV, BLOCK, UPSAMPLE, UP_CONV, CONV_OUT, RELU, SOFT_CLAMP }
 
     private final List<TaesdLayer> layers;
+    private final List<String> names;
+    private final List<Step> steps;
+    private final List<Integer> channelsAfter;
     private final int inChannels;
     private final int outChannels;
     private final int scale;
 
-    private TaesdNetwork(List<TaesdLayer> layers, int inChannels, int outChannels, int scale) {
+    private TaesdNetwork(List<TaesdLayer> layers, List<String> names, List<Step> steps, List<Integer> channelsAfter,
+            int inChannels, int outChannels, int scale) {
         this.layers = layers;
+        this.names = names;
+        this.steps = steps;
+        this.channelsAfter = channelsAfter;
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.scale = scale;
+    }
+
+    /** Number of layers (entries of the sequence that compute something). */
+    int size() { return layers.size(); }
+
+    /** Layer i's kind. */
+    Step step(int i) { return steps.get(i); }
+
+    /** Whether layer i normalises over the whole feature map it sees (a TAEF2 block with a GroupNorm branch). */
+    boolean usesMapStatistics(int i) {
+        return layers.get(i) instanceof TinyBlock b && b.hasPool();
+    }
+
+    /** One line per layer, e.g. {@code "11 block 64→64 +pool(GroupNorm 4 groups)"}; indices are the layer's own. */
+    List<String> describe() { return names; }
+
+    /** Channels of the feature map after layers {@code [0, n)}: the input's channels for n = 0. */
+    int channelsAfter(int n) { return n == 0 ? inChannels : channelsAfter.get(n - 1); }
+
+    /**
+     * Layers {@code [from, to)} as a network of their own, sharing the weights. Its scale is the product of the
+     * slice's stride-2 convolutions (or upsamplings).
+     */
+    TaesdNetwork slice(int from, int to) {
+        int s = 1;
+        for (int i = from; i < to; i++) {
+            if (steps.get(i) == Step.DOWN_CONV || steps.get(i) == Step.UPSAMPLE) {
+                s *= 2;
+            }
+        }
+        return new TaesdNetwork(layers.subList(from, to), names.subList(from, to), steps.subList(from, to),
+                channelsAfter.subList(from, to), channelsAfter(from), channelsAfter(to), s);
     }
 
     int inChannels() { return inChannels; }
@@ -41,9 +80,26 @@ final class TaesdNetwork {
     /** Spatial factor between input and output: 2^(number of stride-2 convolutions or upsamplings). */
     int scale() { return scale; }
 
-    NDArray forward(NDArray x) {
+    /**
+     * Runs the layers in order. Each layer computes in a sub-manager of the input's manager that is closed when it
+     * ends, and the previous layer's output is freed once the next one has used it: only about two layers' working
+     * memory is alive at a time (it matters for the whole-map stages of a large image, where one GroupNorm branch
+     * is 256 channels at latent size). The result lands in the input's manager; the input itself is left alone.
+     */
+    NDArray forward(NDArray input) {
+        NDManager home = input.getManager();
+        NDArray x = input;
         for (TaesdLayer l : layers) {
-            x = l.forward(x);
+            NDArray y;
+            try (NDManager layer = home.newSubManager()) {
+                x.tempAttach(layer);
+                y = l.forward(x);
+                y.attach(home);
+            }
+            if (x != input && x != y) {
+                x.close();
+            }
+            x = y;
         }
         return x;
     }
@@ -95,13 +151,22 @@ final class TaesdNetwork {
             String rootPrefix, int inChannels, NDManager manager) {
         Set<String> used = new TreeSet<>();
         List<TaesdLayer> layers = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
+        List<Integer> channelsAfter = new ArrayList<>();
         long channels = inChannels;
         int firstIn = inChannels;
         int scale = 1;
+        int upsampled = 1;
+        for (Step s : plan) {
+            upsampled *= s == Step.UPSAMPLE ? 2 : 1;
+        }
         for (int i = 0; i < plan.size(); i++) {
             Step step = plan.get(i);
             String prefix = prefixOf.apply(i);
             Weights w = prefix == null ? null : new Weights(source, prefix, manager);
+            long before = channels;
+            String name;
             switch (step) {
                 case CONV_IN, CONV_OUT, DOWN_CONV, UP_CONV -> {
                     NDArray weight = get(w, used, "weight", -1, channels, 3, 3);
@@ -120,20 +185,34 @@ final class TaesdNetwork {
                     scale *= stride;
                     layers.add(new TaesdLayer.Conv(weight, b, stride));
                     channels = out;
+                    name = (stride == 2 ? "conv stride 2 " : "conv ") + weight.getShape().get(1) + "→" + out;
                 }
                 case BLOCK -> {
                     TinyBlock block = block(w, used, channels);
                     layers.add(block);
                     channels = block.outChannels();
+                    name = "block " + before + "→" + channels + (block.hasPool()
+                            ? " +pool(GroupNorm " + TinyBlock.POOL_GROUPS + " groups over the map)" : "");
                 }
                 case UPSAMPLE -> {
                     layers.add(TaesdLayer.UPSAMPLE);
                     scale *= 2;
+                    name = "upsample ×2";
                 }
-                case RELU -> layers.add(TaesdLayer.RELU);
-                case SOFT_CLAMP -> layers.add(TaesdLayer.SOFT_CLAMP);
+                case RELU -> {
+                    layers.add(TaesdLayer.RELU);
+                    name = "relu";
+                }
+                case SOFT_CLAMP -> {
+                    layers.add(TaesdLayer.SOFT_CLAMP);
+                    name = "soft clamp 3·tanh(z/3)";
+                }
                 default -> throw new IllegalStateException(step.toString());
             }
+            int resolution = what.equals("encoder") ? scale : upsampled / scale; // image side / feature map side
+            names.add((layers.size() - 1) + " " + name + " at 1/" + resolution);
+            steps.add(step);
+            channelsAfter.add((int) channels);
         }
         Set<String> unused = new TreeSet<>();
         for (String key : source.keys()) {
@@ -145,7 +224,11 @@ final class TaesdNetwork {
             throw new IllegalArgumentException(what + " has tensors the TAESD architecture does not use: "
                     + abbreviate(unused) + " (a different variant of the autoencoder?)");
         }
-        return new TaesdNetwork(List.copyOf(layers), firstIn, (int) channels, scale);
+        int in = firstIn;
+        channelsAfter.replaceAll(c -> c < 0 ? in : c); // layers before the first convolution keep its input width
+        return new TaesdNetwork(List.copyOf(layers), List.copyOf(names), List.copyOf(steps), List.copyOf(channelsAfter),
+                firstIn, (int) channels,
+                scale);
     }
 
     private static TinyBlock block(Weights w, Set<String> used, long in) {

@@ -32,21 +32,43 @@ final class TinyBlock implements TaesdLayer {
 
     long outChannels() { return convWeights[convWeights.length - 1].getShape().get(0); }
 
+    /** Intermediates are closed as soon as the next one exists (large maps: the pool branch is 4× wide). */
     @Override
     public NDArray forward(NDArray x) {
+        NDArray in = x;
         if (pool != null) {
-            NDArray p = TaesdLayer.conv(x, pool.expand(), null, 1);
-            p = Activation.relu(Ops.groupNorm(p, POOL_GROUPS, pool.normWeight(), pool.normBias(), POOL_EPS));
-            x = x.add(TaesdLayer.conv(p, pool.project(), null, 1));
+            NDArray expanded = TaesdLayer.conv(x, pool.expand(), null, 1);
+            NDArray normed = Ops.groupNorm(expanded, POOL_GROUPS, pool.normWeight(), pool.normBias(), POOL_EPS);
+            expanded.close();
+            NDArray p = Activation.relu(normed);
+            normed.close();
+            NDArray projected = TaesdLayer.conv(p, pool.project(), null, 1);
+            p.close();
+            x = x.add(projected);
+            projected.close();
         }
         NDArray h = x;
         for (int i = 0; i < convWeights.length; i++) {
-            h = TaesdLayer.conv(h, convWeights[i], convBiases[i], 1);
+            NDArray next = TaesdLayer.conv(h, convWeights[i], convBiases[i], 1);
+            if (h != x) {
+                h.close();
+            }
+            h = next;
             if (i + 1 < convWeights.length) {
-                h = Activation.relu(h);
+                next = Activation.relu(h);
+                h.close();
+                h = next;
             }
         }
         NDArray s = skip == null ? x : TaesdLayer.conv(x, skip, null, 1);
-        return Activation.relu(h.addi(s));
+        NDArray out = Activation.relu(h.addi(s));
+        h.close();
+        if (s != x) {
+            s.close();
+        }
+        if (x != in) {
+            x.close();
+        }
+        return out;
     }
 }

@@ -20,6 +20,7 @@ import atelier.pipeline.images.Padding;
 import atelier.pipeline.tiling.TileGrid;
 import atelier.pipeline.tiling.TiledCodec;
 import atelier.runtime.taesd.AutoencoderTiny;
+import atelier.runtime.taesd.TaesdStages;
 
 /**
  * One latent-stats transfer. Phases: {@code encode} (content, then style), {@code match}, {@code decode}; the
@@ -27,12 +28,13 @@ import atelier.runtime.taesd.AutoencoderTiny;
  * {@code encode.style}, {@code match.<method>} (the fully stylised latent) and {@code final} (after the strength
  * blend, decoded).
  * <p>
- * The autoencoder works on pixel tiles ({@link CodecTiles}: 512 px overlapping by 128 px, blended with feathered
- * weights), the statistics are matched on the whole content latent (a 4096² image has a 512² latent), so a large
- * image is normalised once, as a whole, and the networks never see more than one tile. An image that fits one tile
- * is encoded and decoded in one call. The style's latent is computed once per {@link RunContext#cache() cache}
- * (all planes of a stack share it). Everything the run computes lives in a sub-manager of the run's manager that is
- * closed when {@link #execute()} returns or throws.
+ * The autoencoder's high-resolution layers work on pixel tiles ({@link CodecTiles}: 512 px overlapping by 128 px,
+ * blended with feathered weights); its latent-scale layers ({@link TaesdStages}'s global parts, which hold TAEF2's
+ * GroupNorm blocks) and the statistics work on the whole 1/8-scale map (a 4096² image has a 512² latent), so a large
+ * image is normalised once, as a whole, and the high-resolution layers never see more than one tile. An image that
+ * fits one tile is encoded and decoded in one call. The style's latent is computed once per
+ * {@link RunContext#cache() cache} (all planes of a stack share it). Everything the run computes lives in a
+ * sub-manager of the run's manager that is closed when {@link #execute()} returns or throws.
  */
 final class LatentStatsRun implements StrategyRun {
     private final RunContext ctx;
@@ -148,30 +150,57 @@ final class LatentStatsRun implements StrategyRun {
     }
 
     /**
-     * Encodes an image (padded to a multiple of 8, grey replicated to RGB per tile) tile by tile into a latent
-     * created in {@code keep}.
+     * Encodes an image (padded to a multiple of 8, grey replicated to RGB per tile) into a latent created in
+     * {@code keep}. One tile: one {@link AutoencoderTiny#encode} call. Several: the encoder's local part
+     * ({@link TaesdStages}, image → 1/8) runs per tile, the blended 1/8 feature map then goes through the global
+     * part (the latent-scale blocks, TAEF2's GroupNorm included) in one piece.
      */
     private NDArray encode(FloatImage image, NDManager keep, String phase) throws Exception {
         Padding padding = Padding.toMultiple(image.height(), image.width(), CodecTiles.FACTOR);
         TileGrid grid = tiles.pixels(padding.paddedWidth(), padding.paddedHeight());
         try (NDManager step = keep.newSubManager()) {
             NDArray x = padding.apply(ImageArrays.toArray(image, step), PadMode.REFLECT);
-            UnaryOperator<NDArray> encoder = tile -> autoencoder.encode(tile.getShape().get(1) == 1
-                    ? tile.repeat(1, 3) : tile);
-            NDArray z = TiledCodec.encode(x, grid, CodecTiles.FACTOR, encoder, keep, tileListener(phase, grid));
+            if (!grid.isSplit()) {
+                UnaryOperator<NDArray> encoder = tile -> autoencoder.encode(rgb(tile));
+                return TiledCodec.encode(x, grid, CodecTiles.FACTOR, encoder, keep, tileListener(phase, grid));
+            }
+            TaesdStages stages = stages(autoencoder.encodeStages());
+            NDArray features = TiledCodec.encode(x, grid, stages.localFactor(), tile -> stages.local(rgb(tile)), step,
+                    tileListener(phase, grid));
             tilesDone(phase, grid);
+            ctx.cancellation().throwIfCancelled();
+            NDArray z = stages.global(features);
+            z.attach(keep);
             return z;
         }
     }
 
-    /** Decodes {@code z} tile by tile, crops the padding away and clips to [0, 1]; keep_colors is done per tile. */
+    private static NDArray rgb(NDArray tile) {
+        return tile.getShape().get(1) == 1 ? tile.repeat(1, 3) : tile;
+    }
+
+    /** The tiles are laid out for the autoencoder's factor 8: the local parts must scale by as much. */
+    private static TaesdStages stages(TaesdStages s) {
+        if (s.localFactor() != CodecTiles.FACTOR) {
+            throw new IllegalStateException("latent-stats tiles need an autoencoder whose tiled part scales by "
+                    + CodecTiles.FACTOR + ", got " + s);
+        }
+        return s;
+    }
+
+    /**
+     * Decodes {@code z}, crops the padding away and clips to [0, 1]; keep_colors is done per tile. One tile: one
+     * {@link AutoencoderTiny#decode} call. Several: the decoder's global part (latent-scale blocks, TAEF2's GroupNorm
+     * included) runs on the whole latent, its 1/8 feature map is then decoded tile by tile by the local part.
+     */
     private FloatImage decode(NDArray z, FloatImage content, Padding padding, NDManager work) throws Exception {
         TileGrid grid = tiles.latent((int) z.getShape().get(3), (int) z.getShape().get(2));
         TileGrid pixels = grid.scaled(CodecTiles.FACTOR);
+        TaesdStages stages = grid.isSplit() ? stages(autoencoder.decodeStages()) : null;
         int[] current = {0};
         TiledCodec.TileListener listener = tileListener("decode", grid);
         UnaryOperator<NDArray> decoder = tile -> {
-            NDArray image = autoencoder.decode(tile);
+            NDArray image = stages == null ? autoencoder.decode(tile) : stages.local(tile);
             if (!keepColors) {
                 return image;
             }
@@ -180,7 +209,8 @@ final class LatentStatsRun implements StrategyRun {
         };
         try (NDManager step = work.newSubManager()) {
             z.tempAttach(step); // a single tile is decoded in z's manager: keep that in this step
-            NDArray decoded = TiledCodec.decode(z, grid, CodecTiles.FACTOR, decoder, step, (i, n) -> {
+            NDArray in = stages == null ? z : stages.global(z); // lands in step, with z
+            NDArray decoded = TiledCodec.decode(in, grid, CodecTiles.FACTOR, decoder, step, (i, n) -> {
                 current[0] = i;
                 listener.tile(i, n);
             });
