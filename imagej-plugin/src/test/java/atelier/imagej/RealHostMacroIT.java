@@ -171,6 +171,18 @@ class RealHostMacroIT {
             System.out.printf(java.util.Locale.ROOT, "RealHostMacroIT: %s on a 3-plane 150x90 stack: %.1f s%n", id,
                     (System.nanoTime() - t0) / 1e9);
         }
+        // a diffusion result's Info is enough to repeat it with the CLI: an RGB photo in 24 latent tiles
+        Path content = HeadlessMacroTest.shared("images/coffee.png");
+        Path out = Paths.get("target", "real-host", "coffee-styleid.png").toAbsolutePath();
+        Files.createDirectories(out.getParent());
+        Files.deleteIfExists(out);
+        ij1.runMacro("open('" + content + "'); run('Style Transfer...', 'style=[" + style + "] model=[" + models
+                + "] seed=9 strategy=styleid steps=3 layers=0-2 store=recompute tile_size=64');"
+                + "call('java.lang.System.setProperty', 'atelier.it.info', getMetadata('Info'));"
+                + "saveAs('PNG', '" + out + "');", "");
+        String info = System.getProperty("atelier.it.info");
+        assertTrue(info.contains("strategy: styleid\n") && info.contains("parameter.tile_size: 64\n"), info);
+        assertCliRepeats(info, ImageIO.read(out.toFile()), "styleid");
         ij1.runMacro("run('Manage Strategies...', 'action=uninstall feature=styleid');"
                 + "run('Manage Strategies...', 'action=uninstall feature=pnp');", "");
     }
@@ -180,6 +192,11 @@ class RealHostMacroIT {
      * ({@code examples/cli/target/atelier}) and checks that it writes the same pixels.
      */
     private static void assertCliRepeats(String info, BufferedImage expected) throws Exception {
+        assertCliRepeats(info, expected, null);
+    }
+
+    /** Like {@link #assertCliRepeats(String, BufferedImage)}, installing {@code feature} in the CLI's host first. */
+    private static void assertCliRepeats(String info, BufferedImage expected, String feature) throws Exception {
         Path dist = Paths.get("..", "examples", "cli", "target", "atelier").toAbsolutePath().normalize();
         assertTrue(Files.isDirectory(dist.resolve("lib")), "no CLI distribution at " + dist);
         String line = info.lines().filter(l -> l.startsWith("cli: ")).findFirst().orElseThrow();
@@ -189,20 +206,11 @@ class RealHostMacroIT {
         Files.deleteIfExists(out);
         int o = words.indexOf("--out");
         words.set(o + 1, out.toString());
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
-                "-Datelier.home=" + Files.createTempDirectory("atelier-cli-home"),
-                "-Datelier.features=" + dist.resolve("features"), "-cp", dist.resolve("lib") + "/*",
-                "atelier.cli.Main"));
-        cmd.addAll(words.subList(1, words.size()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        String models = System.getenv("ATELIER_MODELS") != null ? System.getenv("ATELIER_MODELS")
-                : System.getProperty("atelier.models");
-        pb.environment().put("ATELIER_MODELS", models);
-        Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "the CLI did not finish");
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + text);
+        Path home = Files.createTempDirectory("atelier-cli-home");
+        if (feature != null) {
+            runCli(dist, home, java.util.List.of("features", "install", feature));
+        }
+        runCli(dist, home, words.subList(1, words.size()));
         BufferedImage repeated = ImageIO.read(out.toFile());
         int maxDiff = 0;
         for (int y = 0; y < expected.getHeight(); y++) {
@@ -215,6 +223,23 @@ class RealHostMacroIT {
             }
         }
         assertTrue(maxDiff <= 1, "the CLI's result differs by up to " + maxDiff + " grey levels");
+    }
+
+    /** Runs the built CLI with its own host folder and the test models; fails with its output unless it exits 0. */
+    private static void runCli(Path dist, Path home, java.util.List<String> args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
+                "-Datelier.home=" + home, "-Datelier.features=" + dist.resolve("features"), "-cp",
+                dist.resolve("lib") + "/*", "atelier.cli.Main"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        String models = System.getenv("ATELIER_MODELS") != null ? System.getenv("ATELIER_MODELS")
+                : System.getProperty("atelier.models");
+        pb.environment().put("ATELIER_MODELS", models);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "the CLI did not finish");
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + text);
     }
 
     /** Splits a POSIX shell command line with single-quoted words (as ProvenanceInfo writes them). */

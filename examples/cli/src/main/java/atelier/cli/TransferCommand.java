@@ -76,7 +76,7 @@ final class TransferCommand implements Callable<Integer> {
         try (CancelOnInterrupt interrupt = new CancelOnInterrupt(new CancellationToken(), root.err());
                 AtelierHost host = HostLauncher.start(new ModelStore())) {
             StyleTransferService service = HostLauncher.service(host);
-            StrategyInfo info = TransferRun.strategy(service, strategy);
+            StrategyInfo info = TransferRun.strategy(service, strategy, installableFeatures(host));
             TransferRun.validate(info, parameters);
             result = TransferRun.run(service, request.build(), interrupt.token(), root.err());
             FloatImage image = contentImage.channels() == 1 ? ImageFiles.greyIfNeutral(result.image()) : result.image();
@@ -110,5 +110,14 @@ final class TransferCommand implements Callable<Integer> {
         }
         sb.append(String.format(Locale.ROOT, " in %.1f s", r.seconds()));
         return sb.toString();
+    }
+
+    /** Features the host can install (none when it has no feature repository). */
+    private static java.util.Collection<String> installableFeatures(AtelierHost host) {
+        try {
+            return host.features().available();
+        } catch (RuntimeException e) {
+            return java.util.Set.of();
+        }
     }
 }

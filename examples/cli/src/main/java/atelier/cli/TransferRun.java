@@ -24,10 +24,21 @@ final class TransferRun {
      * @throws CliException exit code 2 naming the installed strategies when there is none with that id
      */
     static StrategyInfo strategy(StyleTransferService service, String id) {
+        return strategy(service, id, java.util.Set.of());
+    }
+
+    /**
+     * Finds a strategy by id; when it is missing but a feature of that name can be installed (Atelier's own
+     * strategies come as features named like them), the message says so.
+     *
+     * @param installable features the host could install now
+     */
+    static StrategyInfo strategy(StyleTransferService service, String id, java.util.Collection<String> installable) {
         return service.strategy(id).orElseThrow(() -> CliException.badInput("unknown strategy '" + id
                 + "'; installed: " + service.strategies().stream().map(StrategyInfo::id)
                         .collect(Collectors.joining(", ", "[", "]"))
-                + " (see `atelier strategies` and `atelier features list`)"));
+                + (installable.contains(id) ? "; install it first: `atelier features install " + id + "`"
+                        : " (see `atelier strategies` and `atelier features list`)")));
     }
 
     /**
