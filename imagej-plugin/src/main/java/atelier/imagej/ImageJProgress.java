@@ -9,7 +9,8 @@ import ij.IJ;
  * Shows a run's progress in ImageJ's status bar and progress bar (both no-ops when headless): the unit (plane,
  * tile), the strategy's phase and step, and the time left, estimated from the units done so far (and from the
  * first unit's phases while the first one runs). When a strategy tiles an image itself its phases start with
- * {@code tile k/n: }, and the time left is estimated from the tiles done.
+ * {@code tile k/n: }, and the time left is estimated from the tiles done. Otherwise, while the first unit runs,
+ * the time left is that of the current phase (the phases still to come are not known).
  */
 final class ImageJProgress implements UnitProgress {
     private final String strategyId;
@@ -20,6 +21,8 @@ final class ImageJProgress implements UnitProgress {
     private String label = "";
     private double unitFraction;
     private double tileFraction = -1;
+    private String phaseName = "";
+    private long phaseStart;
     private static final java.util.regex.Pattern TILE = java.util.regex.Pattern.compile("tile (\\d+)/(\\d+): ");
 
     ImageJProgress(String strategyId) {
@@ -60,12 +63,16 @@ final class ImageJProgress implements UnitProgress {
             tileFraction = Math.max(tileFraction, Math.min(1.0, (k - 1 + Math.min(phaseDone, 0.99)) / n));
         }
         unitFraction = Math.min(1.0, Math.max(unitFraction, phaseDone));
+        if (!phase.equals(phaseName)) {
+            phaseName = phase;
+            phaseStart = clock.getAsLong();
+        }
         StringBuilder sb = new StringBuilder("Atelier ").append(strategyId).append(": ");
         if (!label.isEmpty()) {
             sb.append(label).append(", ");
         }
         sb.append(phase).append(' ').append(Math.min(done, t)).append('/').append(t);
-        String left = timeLeft();
+        String left = unit > 0 || tileFraction >= 0 ? timeLeft() : phaseTimeLeft(Math.min(done, t), t);
         if (!left.isEmpty()) {
             sb.append(", ").append(left);
         }
@@ -86,6 +93,19 @@ final class ImageJProgress implements UnitProgress {
         }
         long left = Math.round(elapsed / f * (1 - f));
         return "about " + duration(left) + " left";
+    }
+
+    /**
+     * While the first unit runs and the strategy gives no tiles, its phases are all there is to go by, and the
+     * phases still to come are unknown: the time left is that of the current phase, from its own pace.
+     */
+    private String phaseTimeLeft(int done, int total) {
+        double elapsed = (clock.getAsLong() - phaseStart) / 1e9;
+        if (done < 1 || done >= total || elapsed < 1) {
+            return "";
+        }
+        long left = Math.round(elapsed / done * (total - done));
+        return "about " + duration(left) + " left in this phase";
     }
 
     static String duration(long seconds) {

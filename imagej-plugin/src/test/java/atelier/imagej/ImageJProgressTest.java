@@ -36,4 +36,21 @@ class ImageJProgressTest {
         assertEquals(0.75, p.fraction(), 1e-9);
         assertTrue(line.startsWith("Atelier latent-stats: plane 2/2, decode 1/2, about 1 s left"), line);
     }
+
+    @Test
+    void inTheFirstUnitWithoutTilesTheCurrentPhaseIsTimed() {
+        AtomicLong now = new AtomicLong();
+        ImageJProgress p = new ImageJProgress("styleid", now::get);
+        p.unit(0, 1, "");
+        p.statusLine("inversion content", 0, 50);
+        now.set(10_000_000_000L); // 10 s for 10 of 50 steps
+        String line = p.statusLine("inversion content", 10, 50);
+        assertTrue(line.contains("inversion content 10/50, about 40 s left in this phase"), line);
+        now.set(20_000_000_000L); // a new phase starts its own clock
+        String next = p.statusLine("generation", 0, 49);
+        assertTrue(!next.contains("left"), next);
+        now.set(25_000_000_000L);
+        String later = p.statusLine("generation", 5, 49);
+        assertTrue(later.contains("about 44 s left in this phase"), later);
+    }
 }
