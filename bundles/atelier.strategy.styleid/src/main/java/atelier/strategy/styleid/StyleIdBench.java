@@ -26,7 +26,7 @@ public final class StyleIdBench {
         Map<String, String> a;
         try {
             a = BenchSupport.args(args, new LinkedHashMap<>(Map.of("preset", "sd15", "size", "512", "steps", "50",
-                    "store", "fp16", "layers", "6-11", "seed", "1")));
+                    "store", "fp16", "layers", "6-11", "seed", "1", "tile", "")));
         } catch (IllegalArgumentException e) {
             out.println("bench styleid: " + e.getMessage());
             return 2;
@@ -39,6 +39,9 @@ public final class StyleIdBench {
                     NDManager run = root.newSubManager()) {
                 StyleIdSettings s = StyleIdSettings.defaults().withSteps(steps).withLayers(a.get("layers"))
                         .withStore(a.get("store"));
+                if (!a.get("tile").isEmpty()) {
+                    return tiled(a, sd, s.withTile(Integer.parseInt(a.get("tile"))), size, seed, run, out);
+                }
                 StyleId method = new StyleId(sd.unet(), sd.schedule(), s);
                 long t0 = System.nanoTime();
                 double cpu0 = BenchSupport.processCpuSeconds();
@@ -77,6 +80,61 @@ public final class StyleIdBench {
             out.println("bench styleid failed: " + e);
             return 1;
         }
+    }
+
+    /**
+     * {@code --tile PX} (0 = the model's native size): the strategy's tiled path on a random {@code size × size}
+     * image — tiled VAE, the style encoded and inverted once at the tile size, one StyleID run per latent tile,
+     * latent blend, tiled decode (as {@code StyleIdRun}, with random text contexts since the bench model has no
+     * text encoder) — so the peak memory of a large image can be measured; the store figures are those of one tile.
+     */
+    private static int tiled(Map<String, String> a, SdParts sd, StyleIdSettings s, int size, long seed, NDManager run,
+            PrintStream out) throws Exception {
+        java.util.Random random = new java.util.Random(seed);
+        float[] c = new float[3 * size * size];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = random.nextFloat();
+        }
+        atelier.api.FloatImage content = new atelier.api.FloatImage(size, size, 3, c);
+        atelier.pipeline.tiling.TileGrid grid = sd.latentGrid(size, size, sd.latentTile(s.tile()));
+        int f = sd.vaeFactor();
+        float[] st = new float[3 * grid.tileWidth() * f * grid.tileHeight() * f];
+        for (int i = 0; i < st.length; i++) {
+            st[i] = random.nextFloat();
+        }
+        atelier.api.FloatImage style = new atelier.api.FloatImage(grid.tileWidth() * f, grid.tileHeight() * f, 3, st);
+        StyleId method = new StyleId(sd.unet(), sd.schedule(), s);
+        long t0 = System.nanoTime();
+        double cpu0 = BenchSupport.processCpuSeconds();
+        NDArray ctx = run.randomNormal(new Shape(1, 77, sd.unet().config().crossAttentionDim()));
+        NDArray zc = sd.encodeImage(content, "content", run, grid, (i, n) -> { });
+        NDArray zs = sd.encodeImage(style, "style", run);
+        Shape tileShape = zs.getShape();
+        FeatureNeeds needs = method.needs(tileShape);
+        StorePolicy policy = StorePolicy.resolve(s.store(), needs, StorePolicy.defaultBudget());
+        long[] storeBytes = {0};
+        try (StyleSide side = method.invertStyle(zs, ctx, policy, run, RunControl.NONE)) {
+            NDArray z = atelier.pipeline.tiling.LatentTiles.map(zc, grid, (tile, index, scope, control) -> {
+                StyleId.Outcome o = method.run(tile, () -> side, ctx, ctx, policy, scope, control);
+                storeBytes[0] = Math.max(storeBytes[0], o.storeBytes());
+                return o.latent();
+            }, run, RunControl.NONE);
+            sd.decode(z, size, size, grid, (i, n) -> { });
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("bench", "styleid");
+        r.put("preset", a.get("preset"));
+        r.put("size", size);
+        r.put("steps", s.steps());
+        r.put("store", policy.key());
+        r.put("tile", grid.tileWidth() * f);
+        r.put("tiles", grid.tiles().size());
+        r.put("seconds", (System.nanoTime() - t0) / 1e9);
+        r.put("cpu_seconds", BenchSupport.processCpuSeconds() - cpu0);
+        r.put("peak_resident_bytes", BenchSupport.peakResidentBytes());
+        r.put("tile_store_bytes", storeBytes[0]);
+        out.println(BenchSupport.json(r));
+        return 0;
     }
 
     /** Command-line entry for running the benchmark directly. */
