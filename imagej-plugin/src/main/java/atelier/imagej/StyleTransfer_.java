@@ -48,6 +48,7 @@ public class StyleTransfer_ implements PlugIn {
             }
             IJ.showStatus("Atelier: starting…");
             service = AtelierSession.service();
+            IJ.showStatus("");
             if (macro) {
                 settings = SettingsParser.parse(options, service.strategies());
             } else if (GraphicsEnvironment.isHeadless()) {
