@@ -149,10 +149,7 @@ public final class SdParts implements AutoCloseable {
             listener.tile(0, 1);
             return encodeImage(image, what, into);
         }
-        if (image.width() < 2 || image.height() < 2) {
-            throw new IllegalArgumentException(what + " image is " + image.width() + "×" + image.height()
-                    + "; it must be at least 2×2");
-        }
+        // a split grid means the image is larger than one tile, so it is never too small here
         try (NDManager m = into.newSubManager()) {
             Padding pad = Padding.toMultiple(image.height(), image.width(), sizeMultiple());
             NDArray x = pad.apply(Images.toTensor(image, m), PadMode.REFLECT);
