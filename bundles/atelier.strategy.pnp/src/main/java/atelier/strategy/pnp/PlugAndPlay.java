@@ -83,14 +83,17 @@ public final class PlugAndPlay {
 
     private int injectedSteps() { return Math.max(s.tauF(), s.tauA()); }
 
-    /** What the store will hold: Q,K of each layer for τ_A steps, the residual for τ_f steps, the latents. */
+    /**
+     * What the store will hold: the input of each injected self-attention layer for τ_A steps (Q and K are projected
+     * from it at generation), the residual for τ_f steps, the latents.
+     */
     public FeatureNeeds needs(Shape latent) {
         int[] ch = unet.config().blockOutChannels();
         int levels = ch.length;
         long elements = 0;
         for (String p : attnLayers) {
             int level = levels - 1 - Integer.parseInt(p.split("\\.")[1]);
-            elements += 2L * s.tauA() * (latent.get(2) >> level) * (latent.get(3) >> level) * ch[level];
+            elements += (long) s.tauA() * (latent.get(2) >> level) * (latent.get(3) >> level) * ch[level];
         }
         int level = levels - 1 - Integer.parseInt(featurePath.split("\\.")[1]);
         elements += (long) s.tauF() * (latent.get(2) >> level) * (latent.get(3) >> level) * ch[level];
@@ -166,7 +169,7 @@ public final class PlugAndPlay {
             int t = gen[i];
             HookSet capture = HookSet.empty();
             if (i < s.tauA()) {
-                CaptureProcessor qk = new CaptureProcessor(EnumSet.of(FeatureKind.QUERY, FeatureKind.KEY), null, store);
+                CaptureProcessor qk = new CaptureProcessor(EnumSet.of(FeatureKind.HIDDEN), null, store);
                 for (String l : attnLayers) {
                     capture.attention(l, qk);
                 }
@@ -221,7 +224,7 @@ public final class PlugAndPlay {
                 : (path, kind, step, batch, into) -> store.require(new FeatureKey(path, kind, step.timestep()), into);
         HookSet hooks = HookSet.empty();
         if (s.tauA() > 0) {
-            QueryKeyInjection qk = new QueryKeyInjection(s.tauA(), source, Set.of(SOURCE));
+            QueryKeyInjection qk = new QueryKeyInjection(s.tauA(), source, Set.of(SOURCE), !recompute);
             for (String l : attnLayers) {
                 hooks.attention(l, qk);
             }
