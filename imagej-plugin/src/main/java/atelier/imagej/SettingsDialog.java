@@ -307,7 +307,8 @@ final class SettingsDialog {
         worker.start();
     }
 
-    private static <T> T find(Container root, Class<T> type) {
+    /** The first component of {@code type} inside {@code root}, depth first (the screenshot test uses it too). */
+    static <T> T find(Container root, Class<T> type) {
         for (Component c : root.getComponents()) {
             if (type.isInstance(c)) {
                 return type.cast(c);

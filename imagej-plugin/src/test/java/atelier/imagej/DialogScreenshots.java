@@ -262,18 +262,7 @@ public final class DialogScreenshots {
     }
 
     private static <T> T find(Container root, Class<T> type) {
-        for (Component c : root.getComponents()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-            if (c instanceof Container inner) {
-                T found = find(inner, type);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
+        return SettingsDialog.find(root, type);
     }
 
     private static void expect(boolean condition, String message) {

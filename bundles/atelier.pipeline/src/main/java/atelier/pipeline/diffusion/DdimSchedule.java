@@ -15,7 +15,6 @@ import atelier.runtime.scheduler.SchedulerConfig;
  * on them, and their move is written for ε.
  */
 public final class DdimSchedule {
-    private final SchedulerConfig config;
     private final DdimScheduler scheduler;
 
     /**
@@ -26,7 +25,6 @@ public final class DdimSchedule {
             throw new IllegalArgumentException("prediction_type '" + config.predictionType().name().toLowerCase(
                     java.util.Locale.ROOT) + "' is not supported (epsilon); use a -base model");
         }
-        this.config = config;
         this.scheduler = new DdimScheduler(config);
     }
 
@@ -61,9 +59,7 @@ public final class DdimSchedule {
         }
     }
 
-    public SchedulerConfig config() { return config; }
-
-    public int trainSteps() { return config.numTrainTimesteps(); }
+    public int trainSteps() { return scheduler.config().numTrainTimesteps(); }
 
     /** ā_t, or the final alpha ({@code set_alpha_to_one}) for t &lt; 0. */
     public float alpha(int t) { return scheduler.alphaCumprodOrFinal(t); }

@@ -11,7 +11,8 @@ import atelier.pipeline.diffusion.RunControl;
  * Runs a latent-to-latent method tile by tile over a {@link TileGrid} of latent positions and blends the results with
  * feathered weights in latent space (decoded once afterwards, so there are no per-tile colour shifts). Tiles are
  * independent runs of the method: each sees only its own tile, one at a time, in a sub-manager closed before the
- * next tile starts, so memory is that of one tile. Progress phases are prefixed with {@code tile k/N: }.
+ * next tile starts, so memory is that of one tile. Progress phases are prefixed with {@code tile k/N: } (the
+ * convention of {@link atelier.api.ProgressListener}).
  */
 public final class LatentTiles {
     /** The method on one tile. */
